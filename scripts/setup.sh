@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs what cyberstance needs, project-local and idempotent, then annotates the sample corpus.
+#   scripts/setup.sh            ONNX Runtime library (pinned PyPI wheel) in .runtime/, release build,
+#                               corpus/seeds annotated into out/seeds.jsonl
+#   scripts/setup.sh --python   also the pinned Python environment in .venv/ (training, export,
+#                               seqeval/nervaluate cross-checks, benchmarks against peers)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ORT_VERSION=1.31.1   # keep in step with ORT_VERSION in src/backend/onnx.rs
+PYTHON=${PYTHON:-python3}
+want_python=0
+for arg in "$@"; do
+  case "$arg" in
+    --python) want_python=1 ;;
+    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+
+say() { printf '==> %s\n' "$*" >&2; }
+
+# 1. ONNX Runtime shared library, from the official PyPI wheel (no download-binaries at build time)
+if [ ! -f .runtime/libonnxruntime.so ] || [ "$(cat .runtime/VERSION 2>/dev/null)" != "$ORT_VERSION" ]; then
+  say "ONNX Runtime $ORT_VERSION -> .runtime/"
+  rm -rf .runtime && mkdir -p .runtime/wheel
+  "$PYTHON" -m pip download --quiet --no-deps --only-binary=:all: --dest .runtime/wheel "onnxruntime==$ORT_VERSION"
+  "$PYTHON" - <<'PY'
+import glob, shutil, zipfile
+whl = glob.glob(".runtime/wheel/onnxruntime-*.whl")[0]
+with zipfile.ZipFile(whl) as z:
+    name = next(n for n in z.namelist() if "/capi/libonnxruntime.so" in n)
+    with z.open(name) as src, open(".runtime/libonnxruntime.so", "wb") as dst:
+        shutil.copyfileobj(src, dst)
+PY
+  rm -rf .runtime/wheel
+  echo "$ORT_VERSION" > .runtime/VERSION
+fi
+
+# 2. optional Python environment (exact versions; torch without its CUDA wheels)
+if [ "$want_python" = 1 ]; then
+  bash scripts/setup_python.sh
+fi
+
+# 3. build
+say "cargo build --release"
+cargo build --release --locked 2>&1 | tail -n 1 >&2
+
+# 4. the main job on the shipped sample corpus
+mkdir -p out
+say "annotating corpus/seeds -> out/seeds.jsonl"
+./target/release/cyberstance annotate corpus/seeds -o out/seeds.jsonl

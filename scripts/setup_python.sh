@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The pinned Python environment in .venv/: training (scripts/train_ner.py), export, seqeval and
+# nervaluate cross-checks, peers for benchmarks. Every package is pinned in
+# scripts/requirements.lock and installed with --no-deps, so nothing unpinned (such as torch's
+# 2.9 GB of CUDA wheels) comes in; torch's CPU libraries need only the two small CUDA stubs listed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3}
+stamp=.venv/.requirements.lock
+if [ -f "$stamp" ] && cmp -s "$stamp" scripts/requirements.lock; then
+  exit 0
+fi
+printf '==> Python environment -> .venv/\n' >&2
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+.venv/bin/python -m pip install --quiet --no-deps -r scripts/requirements.lock
+cp scripts/requirements.lock "$stamp"

@@ -1,0 +1,88 @@
+//! The model directory: `config.json` (labels, window size, name, version, default ONNX file),
+//! `tokenizer.json`, and the weights. Located once, validated, then handed to the pipeline.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+/// The default model: `$CYBERSTANCE_MODEL`, else the one shipped in this repository.
+pub fn default_model_dir() -> PathBuf {
+    match std::env::var_os("CYBERSTANCE_MODEL") {
+        Some(p) => PathBuf::from(p),
+        None => Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("models")
+            .join("ner-minilm-conll03"),
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ModelConfig {
+    #[serde(default = "default_name")]
+    pub name: String,
+    #[serde(default = "default_version")]
+    pub version: String,
+    pub id2label: BTreeMap<String, String>,
+    /// Model window in tokens, [CLS] and [SEP] included.
+    pub max_len: usize,
+    /// ONNX file used unless `--onnx` names another.
+    pub default_onnx: String,
+}
+
+fn default_name() -> String {
+    "unnamed".into()
+}
+
+fn default_version() -> String {
+    "0".into()
+}
+
+/// A validated model directory.
+#[derive(Debug, Clone)]
+pub struct ModelDir {
+    pub dir: PathBuf,
+    pub config: ModelConfig,
+    pub labels: Vec<String>,
+}
+
+impl ModelDir {
+    pub fn open(dir: &Path) -> Result<Self> {
+        let bad = |problem: String| Error::Model {
+            dir: dir.to_path_buf(),
+            problem,
+        };
+        let path = dir.join("config.json");
+        let text = std::fs::read_to_string(&path).map_err(|e| bad(format!("cannot read config.json: {e}")))?;
+        let config: ModelConfig = serde_json::from_str(&text).map_err(|e| bad(format!("config.json: {e}")))?;
+        let mut labels = vec![String::new(); config.id2label.len()];
+        for (k, v) in &config.id2label {
+            match k.parse::<usize>() {
+                Ok(i) if i < labels.len() => labels[i] = v.clone(),
+                _ => {
+                    return Err(bad(format!(
+                        "config.json: id2label key {k:?} is not an index below {}",
+                        labels.len()
+                    )))
+                }
+            }
+        }
+        if labels.iter().any(String::is_empty) || config.max_len < 8 {
+            return Err(bad("config.json: id2label must be dense and max_len at least 8".into()));
+        }
+        Ok(ModelDir {
+            dir: dir.to_path_buf(),
+            config,
+            labels,
+        })
+    }
+
+    pub fn tokenizer(&self) -> PathBuf {
+        self.dir.join("tokenizer.json")
+    }
+
+    pub fn onnx(&self) -> PathBuf {
+        self.dir.join(&self.config.default_onnx)
+    }
+}

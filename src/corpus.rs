@@ -1,0 +1,387 @@
+//! Input readers: `.txt` files (id = file stem), directories of `.txt` files (recursive, sorted by
+//! path), `.jsonl` files of `{"id": ..., "text": ..., ...}` records, and `-` for JSONL on stdin.
+//!
+//! Reading is lazy: [`Corpus`] is an iterator, so a large JSONL input is streamed. A bad record is
+//! one `Err` item naming its [`Source`]; the iteration goes on with the next record.
+
+use std::fmt;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+use serde_json::value::RawValue;
+
+use crate::error::RecordError;
+
+/// Where a record came from: file (or `<stdin>`), 1-based line for JSONL, and the id once known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub path: PathBuf,
+    pub line: Option<usize>,
+    pub id: Option<String>,
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some(id) = &self.id {
+            write!(f, " (id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Metadata fields of a JSONL record other than `id` and `text`, kept byte for byte and in order.
+pub type Meta = IndexMap<String, Box<RawValue>>;
+
+/// One article to annotate.
+#[derive(Debug, Clone)]
+pub struct Article {
+    pub id: String,
+    /// The text as read: UTF-8 decoded, a leading byte-order mark removed (see `bom_removed`).
+    pub text: String,
+    pub meta: Meta,
+    pub source: Source,
+    /// A UTF-8 byte-order mark was removed from the start of the text.
+    pub bom_removed: bool,
+}
+
+const BOM: &str = "\u{feff}";
+const STDIN: &str = "-";
+
+enum Pending {
+    Path(PathBuf),
+    Lines {
+        path: PathBuf,
+        reader: Box<dyn BufRead + Send>,
+        line: usize,
+    },
+}
+
+/// A lazy reader over all inputs, in the order given (directories expanded in sorted path order).
+pub struct Corpus {
+    queue: std::collections::VecDeque<Pending>,
+}
+
+impl Corpus {
+    /// Inputs as given on the command line: files, directories, or `-` for JSONL on stdin.
+    pub fn new<P: AsRef<Path>>(inputs: &[P]) -> Self {
+        let queue = inputs.iter().map(|p| Pending::Path(p.as_ref().to_path_buf())).collect();
+        Corpus { queue }
+    }
+
+    fn expand_dir(&mut self, dir: &Path) -> Vec<Result<Article, RecordError>> {
+        let mut files = Vec::new();
+        let mut errors = Vec::new();
+        for entry in walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name() {
+            match entry {
+                Ok(e) if e.file_type().is_file() && is_txt(e.path()) => files.push(e.into_path()),
+                Ok(_) => {}
+                Err(err) => {
+                    let path = err.path().unwrap_or(dir).to_path_buf();
+                    let io = err
+                        .into_io_error()
+                        .unwrap_or_else(|| std::io::Error::other("symbolic link loop"));
+                    errors.push(Err(RecordError::Unreadable {
+                        source_: Source {
+                            path,
+                            line: None,
+                            id: None,
+                        },
+                        source: io,
+                    }));
+                }
+            }
+        }
+        files.sort();
+        for f in files.into_iter().rev() {
+            self.queue.push_front(Pending::Path(f));
+        }
+        errors
+    }
+}
+
+/// Number of articles the inputs hold, when that is cheap to know (not for stdin): one per
+/// `.txt` file, one per non-blank JSONL line. Used for the progress bar's ETA only.
+pub fn count_articles<P: AsRef<Path>>(inputs: &[P]) -> Option<u64> {
+    let mut n = 0u64;
+    for p in inputs {
+        let p = p.as_ref();
+        if p.as_os_str() == STDIN {
+            return None;
+        } else if p.is_dir() {
+            n += walkdir::WalkDir::new(p)
+                .follow_links(true)
+                .into_iter()
+                .filter_map(|e| e.ok())
+                .filter(|e| e.file_type().is_file() && is_txt(e.path()))
+                .count() as u64;
+        } else if is_jsonl(p) {
+            let f = BufReader::new(File::open(p).ok()?);
+            n += f
+                .split(b'\n')
+                .filter_map(|l| l.ok())
+                .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
+                .count() as u64;
+        } else {
+            n += 1;
+        }
+    }
+    Some(n)
+}
+
+fn is_txt(p: &Path) -> bool {
+    p.extension().is_some_and(|e| e.eq_ignore_ascii_case("txt"))
+}
+
+fn is_jsonl(p: &Path) -> bool {
+    p.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"))
+}
+
+impl Iterator for Corpus {
+    type Item = Result<Article, RecordError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let mut deferred: Vec<Self::Item> = Vec::new();
+        loop {
+            if let Some(item) = deferred.pop() {
+                return Some(item);
+            }
+            match self.queue.pop_front()? {
+                Pending::Path(path) if path.as_os_str() == STDIN => {
+                    let reader: Box<dyn BufRead + Send> = Box::new(BufReader::new(std::io::stdin()));
+                    self.queue.push_front(Pending::Lines {
+                        path: "<stdin>".into(),
+                        reader,
+                        line: 0,
+                    });
+                }
+                Pending::Path(path) if path.is_dir() => {
+                    deferred = self.expand_dir(&path);
+                    deferred.reverse();
+                }
+                Pending::Path(path) if is_jsonl(&path) => match File::open(&path) {
+                    Ok(f) => {
+                        let reader: Box<dyn BufRead + Send> = Box::new(BufReader::with_capacity(1 << 16, f));
+                        self.queue.push_front(Pending::Lines { path, reader, line: 0 });
+                    }
+                    Err(source) => return Some(Err(unreadable(path, None, source))),
+                },
+                Pending::Path(path) => return Some(read_txt(path)),
+                Pending::Lines {
+                    path,
+                    mut reader,
+                    mut line,
+                } => {
+                    let mut buf = Vec::new();
+                    loop {
+                        buf.clear();
+                        line += 1;
+                        match reader.read_until(b'\n', &mut buf) {
+                            Ok(0) => break,
+                            Ok(_) => {
+                                let trimmed = trim_line(&buf, line == 1);
+                                if trimmed.iter().all(u8::is_ascii_whitespace) {
+                                    continue;
+                                }
+                                let item = parse_jsonl_record(&path, line, trimmed);
+                                self.queue.push_front(Pending::Lines { path, reader, line });
+                                return Some(item);
+                            }
+                            Err(source) => return Some(Err(unreadable(path, Some(line), source))),
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn unreadable(path: PathBuf, line: Option<usize>, source: std::io::Error) -> RecordError {
+    RecordError::Unreadable {
+        source_: Source { path, line, id: None },
+        source,
+    }
+}
+
+fn trim_line(buf: &[u8], first: bool) -> &[u8] {
+    let mut b = buf;
+    if first {
+        b = b.strip_prefix(BOM.as_bytes()).unwrap_or(b);
+    }
+    while let [rest @ .., b'\n' | b'\r'] = b {
+        b = rest;
+    }
+    b
+}
+
+/// Reads a `.txt` article; id = file stem.
+fn read_txt(path: PathBuf) -> Result<Article, RecordError> {
+    let id = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut bytes = Vec::new();
+    let read = File::open(&path).and_then(|mut f| f.read_to_end(&mut bytes));
+    let source = Source {
+        path,
+        line: None,
+        id: Some(id.clone()),
+    };
+    if let Err(e) = read {
+        return Err(RecordError::Unreadable {
+            source_: source,
+            source: e,
+        });
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let byte_offset = e.utf8_error().valid_up_to();
+            return Err(RecordError::InvalidUtf8 {
+                source_: source,
+                byte_offset,
+            });
+        }
+    };
+    article(id, text, Meta::new(), source)
+}
+
+fn article(id: String, mut text: String, meta: Meta, source: Source) -> Result<Article, RecordError> {
+    let bom_removed = text.starts_with(BOM);
+    if bom_removed {
+        text.drain(..BOM.len());
+    }
+    if text.trim().is_empty() {
+        return Err(RecordError::EmptyText { source_: source });
+    }
+    Ok(Article {
+        id,
+        text,
+        meta,
+        source,
+        bom_removed,
+    })
+}
+
+/// Parses one JSONL line. `id` may be a string or an integer; without one the id is
+/// `<file stem>:<line>`. `text` must be a string. Other fields are kept untouched in `meta`.
+fn parse_jsonl_record(path: &Path, line: usize, bytes: &[u8]) -> Result<Article, RecordError> {
+    let mut source = Source {
+        path: path.to_path_buf(),
+        line: Some(line),
+        id: None,
+    };
+    let s = match std::str::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            return Err(RecordError::InvalidUtf8 {
+                source_: source,
+                byte_offset: e.valid_up_to(),
+            })
+        }
+    };
+    let mut fields: Meta = match serde_json::from_str(s) {
+        Ok(m) => m,
+        Err(e) => {
+            return Err(RecordError::MalformedJson {
+                source_: source,
+                message: e.to_string(),
+            })
+        }
+    };
+    let id = match fields.shift_remove("id") {
+        Some(raw) => match serde_json::from_str::<serde_json::Value>(raw.get()) {
+            Ok(serde_json::Value::String(s)) => s,
+            Ok(serde_json::Value::Number(n)) => n.to_string(),
+            _ => {
+                return Err(RecordError::MissingField {
+                    source_: source,
+                    field: "id",
+                })
+            }
+        },
+        None => format!(
+            "{}:{line}",
+            path.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default()
+        ),
+    };
+    source.id = Some(id.clone());
+    let text = match fields
+        .shift_remove("text")
+        .map(|raw| serde_json::from_str::<String>(raw.get()))
+    {
+        Some(Ok(t)) => t,
+        _ => {
+            return Err(RecordError::MissingField {
+                source_: source,
+                field: "text",
+            })
+        }
+    };
+    article(id, text, fields, source)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+        let p = dir.join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+
+    #[test]
+    fn jsonl_keeps_metadata_and_reports_bad_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(
+            dir.path(),
+            "in.jsonl",
+            b"\xEF\xBB\xBF{\"id\":\"a\",\"text\":\"Hello\",\"url\":\"u\",\"n\":1e400}\n\n{bad\n{\"id\":7,\"x\":1}\n{\"id\":\"b\",\"text\":\"   \"}\n{\"text\":\"x \xFF\"}\r\n{\"id\":\"c\",\"text\":\"ok\"}",
+        );
+        let items: Vec<_> = Corpus::new(&[p]).collect();
+        assert_eq!(items.len(), 6);
+        let a = items[0].as_ref().unwrap();
+        assert_eq!((a.id.as_str(), a.text.as_str()), ("a", "Hello"));
+        assert_eq!(a.meta.keys().collect::<Vec<_>>(), ["url", "n"]);
+        assert_eq!(a.meta["n"].get(), "1e400", "huge numbers are kept as written");
+        let e = items[1].as_ref().unwrap_err().to_string();
+        assert!(e.contains("in.jsonl:3") && e.contains("malformed JSON"), "{e}");
+        let e = items[2].as_ref().unwrap_err().to_string();
+        assert!(e.contains(":4 (id 7)") && e.contains("`text`"), "{e}");
+        assert!(matches!(items[3], Err(RecordError::EmptyText { .. })));
+        assert!(matches!(
+            items[4],
+            Err(RecordError::InvalidUtf8 { byte_offset: 11, .. })
+        ));
+        assert_eq!(items[5].as_ref().unwrap().id, "c");
+    }
+
+    #[test]
+    fn directory_is_recursive_and_sorted_and_strips_bom() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "b.txt", b"B text");
+        write(dir.path(), "a/z.txt", "\u{feff}Z text".as_bytes());
+        write(dir.path(), "a/notes.md", b"ignored");
+        write(dir.path(), "c.txt", b"bad \xC3\x28 utf8");
+        let items: Vec<_> = Corpus::new(&[dir.path()]).collect();
+        let ok: Vec<_> = items.iter().filter_map(|r| r.as_ref().ok()).collect();
+        assert_eq!(ok.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), ["z", "b"]);
+        assert!(ok[0].bom_removed && ok[0].text == "Z text");
+        assert!(matches!(items[2], Err(RecordError::InvalidUtf8 { byte_offset: 4, .. })));
+    }
+
+    #[test]
+    fn missing_file_is_a_record_error() {
+        let items: Vec<_> = Corpus::new(&["/nonexistent/x.txt"]).collect();
+        let e = items[0].as_ref().unwrap_err().to_string();
+        assert!(e.contains("/nonexistent/x.txt") && e.contains("cannot read"), "{e}");
+    }
+}

@@ -1,0 +1,23 @@
+//! cyberstance: annotate news about cyber threats and international peace and security.
+//!
+//! The stages, one module each: [`corpus`] (read) -> [`tokenize`] (subwords, shapes, windows) ->
+//! [`backend`] (model runtime) -> [`ner`] (decode entities) -> [`record`] (write JSONL).
+//! [`pipeline`] joins tokenize/backend/ner over a chunk of articles; [`annotate`] streams a corpus
+//! through it. [`eval`] scores output.
+
+pub mod annotate;
+pub mod app;
+pub mod backend;
+pub mod cli;
+pub mod config;
+pub mod corpus;
+pub mod error;
+pub mod eval;
+pub mod ner;
+pub mod pipeline;
+pub mod progress;
+pub mod record;
+pub mod text;
+pub mod tokenize;
+
+pub use error::{Error, RecordError, Result};

@@ -1,0 +1,39 @@
+//! The `cyberstance` binary: parse flags, call the library, map the outcome to an exit code.
+//! 0: all records ok; 1: some records failed (each reported on stderr); 2: the run could not start
+//! or stopped. A closed stdout (broken pipe) is not an error.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use cyberstance::app;
+use cyberstance::cli::{Cli, Command};
+
+const EXIT_RECORDS_FAILED: u8 = 1;
+const EXIT_ERROR: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match &cli.command {
+        Command::Annotate(args) => app::run_annotate(args).map(|s| s.failed == 0),
+        Command::EvalConll(args) => app::run_eval_conll(args).map(|()| true),
+    };
+    match outcome {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(EXIT_RECORDS_FAILED),
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            let mut msg = format!("error: {e}");
+            let mut source = std::error::Error::source(&e);
+            while let Some(s) = source {
+                msg.push_str(&format!(": {s}"));
+                source = s.source();
+            }
+            eprintln!("{msg}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn is_broken_pipe(e: &cyberstance::Error) -> bool {
+    matches!(e, cyberstance::Error::Write { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+}

@@ -1,0 +1,140 @@
+//! The annotate pipeline: tokenize (rayon) -> windows -> length-sorted batches -> backend ->
+//! window reconciliation -> entity decoding (rayon). [`Annotator::tag`] works on a chunk of
+//! articles; [`crate::annotate`] streams a corpus through it chunk by chunk.
+
+use rayon::prelude::*;
+
+use crate::backend::{Backend, ModelInputs};
+use crate::config::ModelDir;
+use crate::error::Result;
+use crate::ner::{Decoder, LabelSet, Span};
+use crate::record::ModelInfo;
+use crate::tokenize::{plan_windows, Encoded, TextTokenizer, Window};
+
+/// How the pipeline runs (not what it computes): batch size and window overlap.
+#[derive(Debug, Clone, Copy)]
+pub struct RunOptions {
+    /// Windows per model call.
+    pub batch_size: usize,
+    /// Tokens shared by consecutive windows of a long article.
+    pub stride: usize,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            batch_size: 32,
+            stride: 64,
+        }
+    }
+}
+
+/// Tagging output for one article of a chunk.
+pub struct Tagged {
+    pub spans: Vec<Span>,
+    pub tokens: usize,
+}
+
+/// The model with its tokenizer and labels, warm and reused across chunks.
+pub struct Annotator {
+    tokenizer: TextTokenizer,
+    backend: Box<dyn Backend>,
+    labels: LabelSet,
+    /// Tokens per window, without [CLS]/[SEP].
+    content: usize,
+    options: RunOptions,
+    pub model: ModelInfo,
+}
+
+impl Annotator {
+    pub fn new(model: &ModelDir, backend: Box<dyn Backend>, options: RunOptions) -> Result<Self> {
+        let tokenizer = TextTokenizer::from_file(&model.tokenizer())?;
+        let content = model.config.max_len - 2;
+        let stride = options.stride.min(content / 2);
+        let info = ModelInfo {
+            name: model.config.name.clone(),
+            version: model.config.version.clone(),
+            backend: backend.name().to_string(),
+        };
+        Ok(Annotator {
+            tokenizer,
+            backend,
+            labels: LabelSet::new(model.labels.clone()),
+            content,
+            options: RunOptions {
+                stride,
+                batch_size: options.batch_size.max(1),
+            },
+            model: info,
+        })
+    }
+
+    /// Tags a chunk of texts. The outer error is a backend failure (the run stops); an inner one
+    /// is a text the tokenizer rejected (that article fails, the others go on).
+    pub fn tag(&mut self, texts: &[&str]) -> Result<Vec<std::result::Result<Tagged, String>>> {
+        let encoded: Vec<std::result::Result<Encoded, String>> =
+            texts.par_iter().map(|t| self.tokenizer.encode(t)).collect();
+
+        // every window of every article, sorted by length so that batches carry little padding
+        let mut items: Vec<(usize, Window)> = Vec::new();
+        for (a, enc) in encoded.iter().enumerate() {
+            if let Ok(enc) = enc {
+                items.extend(
+                    plan_windows(enc.len(), self.content, self.options.stride)
+                        .into_iter()
+                        .map(|w| (a, w)),
+                );
+            }
+        }
+        items.sort_by_key(|(a, w)| (w.end - w.start, *a, w.start));
+
+        let width = self.labels.len();
+        let mut scores: Vec<Vec<f32>> = encoded
+            .iter()
+            .map(|e| vec![0f32; e.as_ref().map_or(0, |e| e.len() * width)])
+            .collect();
+        for batch in items.chunks(self.options.batch_size) {
+            let seq = batch.iter().map(|(_, w)| w.end - w.start).max().unwrap_or(0) + 2;
+            let mut x = ModelInputs::zeros(batch.len(), seq, self.tokenizer.pad as i64);
+            for (row, (a, w)) in batch.iter().enumerate() {
+                let Ok(enc) = &encoded[*a] else { continue };
+                let base = row * seq;
+                let n = w.end - w.start;
+                x.input_ids[base] = self.tokenizer.cls as i64;
+                x.input_ids[base + n + 1] = self.tokenizer.sep as i64;
+                x.attention_mask[base..base + n + 2].fill(1);
+                for (k, t) in (w.start..w.end).enumerate() {
+                    x.input_ids[base + 1 + k] = enc.ids[t] as i64;
+                    x.shape_ids[base + 1 + k] = enc.shapes[t] as i64;
+                }
+            }
+            let out = self.backend.predict(&x)?;
+            if out.width != width {
+                return Err(crate::error::Error::LogitsShape {
+                    expected: vec![x.batch, x.seq, width],
+                    found: vec![out.batch, out.seq, out.width],
+                });
+            }
+            for (row, (a, w)) in batch.iter().enumerate() {
+                for t in w.keep_start..w.keep_end {
+                    let pos = 1 + t - w.start;
+                    scores[*a][t * width..(t + 1) * width].copy_from_slice(out.at(row, pos));
+                }
+            }
+        }
+
+        let labels = &self.labels;
+        Ok(encoded
+            .par_iter()
+            .zip(scores.par_iter())
+            .zip(texts.par_iter())
+            .map_init(Decoder::default, |dec, ((enc, sc), text)| {
+                let enc = enc.as_ref().map_err(Clone::clone)?;
+                Ok(Tagged {
+                    spans: dec.decode(labels, text, enc, sc),
+                    tokens: enc.len(),
+                })
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,110 @@
+//! The output wire format: one JSON object per line (JSONL), one line per input article, in input
+//! order. Tests parse it back with these types.
+//!
+//! ```json
+//! {"schema_version": 1,
+//!  "id": "003_99c002cf2c6bae32",            // from the input (file stem, or the JSONL `id`)
+//!  "text": "Pakistan seeks steps ...",       // the article text as read (BOM removed)
+//!  "meta": {"url": "..."},                   // other JSONL fields, byte for byte, in order; omitted if none
+//!  "bom_removed": true,                      // only present when a UTF-8 BOM was stripped
+//!  "entities": [{"start": 0, "end": 8,       // Unicode code points into `text`, end exclusive
+//!                "start_byte": 0, "end_byte": 8,   // the same span in UTF-8 bytes
+//!                "text": "Pakistan",         // == text[start:end]
+//!                "label": "LOC",             // PER | ORG | LOC | MISC (the shipped model)
+//!                "score": 0.9981}],          // mean probability of the span's word labels
+//!  "model": {"name": "ner-minilm-conll03", "version": "1.0.0", "backend": "onnxruntime"}}
+//! ```
+//! `schema_version` changes whenever a field changes meaning or is removed; adding a field does not.
+
+use std::io::Write;
+
+use serde::{Deserialize, Serialize};
+
+use crate::corpus::Meta;
+use crate::error::{Error, Result};
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Record {
+    pub schema_version: u32,
+    pub id: String,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Meta::is_empty")]
+    pub meta: Meta,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub bom_removed: bool,
+    pub entities: Vec<Entity>,
+    pub model: ModelInfo,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entity {
+    pub start: usize,
+    pub end: usize,
+    pub start_byte: usize,
+    pub end_byte: usize,
+    pub text: String,
+    pub label: String,
+    pub score: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelInfo {
+    pub name: String,
+    pub version: String,
+    pub backend: String,
+}
+
+/// Rounds a probability for output (4 decimals keep files small and diffs readable).
+pub fn round_score(p: f32) -> f64 {
+    (p as f64 * 1e4).round() / 1e4
+}
+
+/// Writes records as JSONL; each record is one `write_all` of a whole line.
+pub struct JsonlWriter {
+    out: Box<dyn Write + Send>,
+    what: String,
+    line: Vec<u8>,
+}
+
+impl JsonlWriter {
+    /// `-` is stdout; anything else a file, created or truncated.
+    pub fn create(path: &str) -> Result<Self> {
+        let out: Box<dyn Write + Send> = if path == "-" {
+            Box::new(std::io::BufWriter::new(std::io::stdout()))
+        } else {
+            let f = std::fs::File::create(path).map_err(|e| Error::Write {
+                what: path.into(),
+                source: e,
+            })?;
+            Box::new(std::io::BufWriter::with_capacity(1 << 16, f))
+        };
+        Ok(JsonlWriter {
+            out,
+            what: if path == "-" { "<stdout>".into() } else { path.into() },
+            line: Vec::new(),
+        })
+    }
+
+    pub fn write(&mut self, record: &Record) -> Result<()> {
+        self.line.clear();
+        serde_json::to_writer(&mut self.line, record).map_err(|e| Error::Write {
+            what: self.what.clone(),
+            source: std::io::Error::other(e),
+        })?;
+        self.line.push(b'\n');
+        let (out, what) = (&mut self.out, &self.what);
+        out.write_all(&self.line).map_err(|e| Error::Write {
+            what: what.clone(),
+            source: e,
+        })
+    }
+
+    pub fn flush(&mut self) -> Result<()> {
+        self.out.flush().map_err(|e| Error::Write {
+            what: self.what.clone(),
+            source: e,
+        })
+    }
+}

@@ -1,0 +1,203 @@
+//! Tokenization with the model's HF `tokenizers` file, the casing shape of each subword, and the
+//! plan of overlapping model windows over a long article.
+//!
+//! Alignment comes from the tokenizer (byte offsets into the original text and the word each
+//! subword belongs to); nothing is re-derived by searching strings.
+
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+/// One article's subword tokens (no special tokens), parallel arrays.
+#[derive(Debug, Default, Clone)]
+pub struct Encoded {
+    pub ids: Vec<u32>,
+    /// Casing class of each token's original text; see [`token_shape`].
+    pub shapes: Vec<u8>,
+    /// Byte offsets of each token into the original text.
+    pub offsets: Vec<(usize, usize)>,
+    /// Index of the pre-tokenizer word each token belongs to (non-decreasing).
+    pub words: Vec<u32>,
+}
+
+impl Encoded {
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+}
+
+/// The model's tokenizer, with truncation and padding off (windows are made here).
+pub struct TextTokenizer {
+    inner: tokenizers::Tokenizer,
+    pub cls: u32,
+    pub sep: u32,
+    pub pad: u32,
+}
+
+impl TextTokenizer {
+    pub fn from_file(path: &Path) -> Result<Self> {
+        let err = |message: String| Error::Tokenizer {
+            path: path.to_path_buf(),
+            message,
+        };
+        let mut inner = tokenizers::Tokenizer::from_file(path).map_err(|e| err(e.to_string()))?;
+        inner.with_truncation(None).map_err(|e| err(e.to_string()))?;
+        inner.with_padding(None);
+        let id = |t: &str| {
+            inner
+                .token_to_id(t)
+                .ok_or_else(|| err(format!("no {t} token in the vocabulary")))
+        };
+        Ok(TextTokenizer {
+            cls: id("[CLS]")?,
+            sep: id("[SEP]")?,
+            pad: id("[PAD]")?,
+            inner,
+        })
+    }
+
+    pub fn encode(&self, text: &str) -> std::result::Result<Encoded, String> {
+        let enc = self.inner.encode(text, false).map_err(|e| e.to_string())?;
+        let offsets = enc.get_offsets().to_vec();
+        let shapes = offsets.iter().map(|&(s, e)| token_shape(&text[s..e])).collect();
+        let words = enc.get_word_ids().iter().map(|w| w.unwrap_or(0)).collect();
+        Ok(Encoded {
+            ids: enc.get_ids().to_vec(),
+            shapes,
+            offsets,
+            words,
+        })
+    }
+}
+
+/// Casing class of a token's original text (the encoder is uncased): 1 lower, 2 Capitalised (one
+/// upper-case letter counts), 3 ALLCAPS, 4 mixed, 5 no cased letter; 0 is for special tokens.
+/// Twin of `token_shape` in `scripts/nerlib.py`.
+pub fn token_shape(s: &str) -> u8 {
+    let mut cased = s.chars().filter(|c| c.is_uppercase() || c.is_lowercase());
+    let Some(first) = cased.next() else { return 5 };
+    let (mut all_lower, mut rest_lower, mut all_upper) = (first.is_lowercase(), true, first.is_uppercase());
+    for c in cased {
+        rest_lower &= c.is_lowercase();
+        all_lower &= c.is_lowercase();
+        all_upper &= c.is_uppercase();
+    }
+    if all_lower {
+        1
+    } else if first.is_uppercase() && rest_lower {
+        2
+    } else if all_upper {
+        3
+    } else {
+        4
+    }
+}
+
+/// A model window over an article's tokens: `[start, end)` is fed to the model (plus [CLS]/[SEP]);
+/// predictions are kept for `[keep_start, keep_end)` only, so every token is owned by exactly one
+/// window: the one in which it sits furthest from an edge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub start: usize,
+    pub end: usize,
+    pub keep_start: usize,
+    pub keep_end: usize,
+}
+
+/// Plans windows of at most `content` tokens, consecutive windows sharing `overlap` tokens (the
+/// last window is aligned to the end of the article, so it may share more). Deterministic.
+pub fn plan_windows(n_tokens: usize, content: usize, overlap: usize) -> Vec<Window> {
+    assert!(
+        content > 0 && overlap < content,
+        "window content must exceed the overlap"
+    );
+    if n_tokens <= content {
+        return vec![Window {
+            start: 0,
+            end: n_tokens,
+            keep_start: 0,
+            keep_end: n_tokens,
+        }];
+    }
+    let step = content - overlap;
+    let mut starts: Vec<usize> = (0..).map(|k| k * step).take_while(|s| s + content < n_tokens).collect();
+    starts.push(n_tokens - content);
+    let mut out: Vec<Window> = Vec::with_capacity(starts.len());
+    for (k, &start) in starts.iter().enumerate() {
+        let end = start + content;
+        let keep_start = if k == 0 { 0 } else { out[k - 1].keep_end };
+        let keep_end = match starts.get(k + 1) {
+            // the overlap [next, end) is split at its middle
+            Some(&next) => (next + end).div_ceil(2),
+            None => n_tokens,
+        };
+        out.push(Window {
+            start,
+            end,
+            keep_start,
+            keep_end,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_match_python_twin() {
+        let cases = [
+            ("nak", 1),
+            ("Nak", 2),
+            ("O", 2),
+            ("NATO", 3),
+            ("McD", 4),
+            ("1996", 5),
+            ("'", 5),
+            ("Été", 2),
+            ("ÉU", 3),
+        ];
+        for (s, want) in cases {
+            assert_eq!(token_shape(s), want, "{s}");
+        }
+    }
+
+    #[test]
+    fn windows_cover_every_token_once() {
+        for n in [0, 1, 5, 126, 127, 200, 1000, 1001] {
+            let ws = plan_windows(n, 126, 32);
+            let mut next = 0;
+            for w in &ws {
+                assert!(w.end - w.start <= 126 && w.end <= n);
+                assert_eq!(w.keep_start, next, "n={n} {ws:?}");
+                assert!(w.start <= w.keep_start && w.keep_end <= w.end && w.keep_start <= w.keep_end);
+                next = w.keep_end;
+            }
+            assert_eq!(next, n);
+        }
+        let ws = plan_windows(200, 126, 32);
+        assert_eq!(
+            ws[0],
+            Window {
+                start: 0,
+                end: 126,
+                keep_start: 0,
+                keep_end: 100
+            }
+        );
+        assert_eq!(
+            ws[1],
+            Window {
+                start: 74,
+                end: 200,
+                keep_start: 100,
+                keep_end: 200
+            }
+        );
+    }
+}
