@@ -44,7 +44,7 @@ fi
 
 # 3. build
 say "cargo build --release"
-cargo build --release --locked 2>&1 | tail -n 1 >&2
+cargo build --release --locked --quiet
 
 # 4. the main job on the shipped sample corpus
 mkdir -p out

@@ -7,7 +7,9 @@
 
 use std::path::PathBuf;
 
-use crate::corpus::{Article, Corpus};
+use rayon::prelude::*;
+
+use crate::corpus::{Article, Corpus, Entry};
 use crate::error::Result;
 use crate::pipeline::Annotator;
 use crate::progress::Progress;
@@ -40,7 +42,13 @@ pub fn annotate(
     let mut articles: Vec<Article> = Vec::with_capacity(chunk);
     loop {
         articles.clear();
-        for item in corpus.by_ref() {
+        let entries: Vec<Entry> = corpus.by_ref_entries().take(chunk).collect();
+        if entries.is_empty() {
+            break;
+        }
+        // reading files and parsing JSON in parallel; order is kept
+        let loaded: Vec<_> = entries.into_par_iter().map(Entry::load).collect();
+        for item in loaded {
             match item {
                 Ok(a) => articles.push(a),
                 Err(e) => {
@@ -49,12 +57,9 @@ pub fn annotate(
                     progress.advance(1, 0);
                 }
             }
-            if articles.len() == chunk {
-                break;
-            }
         }
         if articles.is_empty() {
-            break;
+            continue;
         }
         let n = articles.len() as u64;
         let tagged = {

@@ -8,6 +8,7 @@ use std::fmt;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use indexmap::IndexMap;
 use serde_json::value::RawValue;
@@ -56,7 +57,7 @@ const STDIN: &str = "-";
 enum Pending {
     Path(PathBuf),
     Lines {
-        path: PathBuf,
+        path: Arc<Path>,
         reader: Box<dyn BufRead + Send>,
         line: usize,
     },
@@ -74,7 +75,7 @@ impl Corpus {
         Corpus { queue }
     }
 
-    fn expand_dir(&mut self, dir: &Path) -> Vec<Result<Article, RecordError>> {
+    fn expand_dir(&mut self, dir: &Path) -> Vec<Entry> {
         let mut files = Vec::new();
         let mut errors = Vec::new();
         for entry in walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name() {
@@ -86,7 +87,7 @@ impl Corpus {
                     let io = err
                         .into_io_error()
                         .unwrap_or_else(|| std::io::Error::other("symbolic link loop"));
-                    errors.push(Err(RecordError::Unreadable {
+                    errors.push(Entry::Failed(RecordError::Unreadable {
                         source_: Source {
                             path,
                             line: None,
@@ -143,11 +144,38 @@ fn is_jsonl(p: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"))
 }
 
-impl Iterator for Corpus {
-    type Item = Result<Article, RecordError>;
+/// A record located but not yet decoded: reading a `.txt` file and parsing a JSONL line are left to
+/// [`Entry::load`], which callers may run in parallel (the sequential part is only I/O order).
+pub enum Entry {
+    File(PathBuf),
+    Line {
+        path: Arc<Path>,
+        line: usize,
+        bytes: Vec<u8>,
+    },
+    Failed(RecordError),
+}
 
-    fn next(&mut self) -> Option<Self::Item> {
-        let mut deferred: Vec<Self::Item> = Vec::new();
+impl Entry {
+    /// Reads and decodes the record.
+    pub fn load(self) -> Result<Article, RecordError> {
+        match self {
+            Entry::File(path) => read_txt(path),
+            Entry::Line { path, line, bytes } => parse_jsonl_record(&path, line, trim_line(&bytes, line == 1)),
+            Entry::Failed(e) => Err(e),
+        }
+    }
+}
+
+impl Corpus {
+    /// The remaining records as [`Entry`]s.
+    pub fn by_ref_entries(&mut self) -> impl Iterator<Item = Entry> + '_ {
+        std::iter::from_fn(move || self.next_entry())
+    }
+
+    /// The next record, in input order, located but not decoded.
+    pub fn next_entry(&mut self) -> Option<Entry> {
+        let mut deferred: Vec<Entry> = Vec::new();
         loop {
             if let Some(item) = deferred.pop() {
                 return Some(item);
@@ -156,7 +184,7 @@ impl Iterator for Corpus {
                 Pending::Path(path) if path.as_os_str() == STDIN => {
                     let reader: Box<dyn BufRead + Send> = Box::new(BufReader::new(std::io::stdin()));
                     self.queue.push_front(Pending::Lines {
-                        path: "<stdin>".into(),
+                        path: Path::new("<stdin>").into(),
                         reader,
                         line: 0,
                     });
@@ -168,37 +196,47 @@ impl Iterator for Corpus {
                 Pending::Path(path) if is_jsonl(&path) => match File::open(&path) {
                     Ok(f) => {
                         let reader: Box<dyn BufRead + Send> = Box::new(BufReader::with_capacity(1 << 16, f));
-                        self.queue.push_front(Pending::Lines { path, reader, line: 0 });
+                        self.queue.push_front(Pending::Lines {
+                            path: path.into(),
+                            reader,
+                            line: 0,
+                        });
                     }
-                    Err(source) => return Some(Err(unreadable(path, None, source))),
+                    Err(source) => return Some(Entry::Failed(unreadable(path, None, source))),
                 },
-                Pending::Path(path) => return Some(read_txt(path)),
+                Pending::Path(path) => return Some(Entry::File(path)),
                 Pending::Lines {
                     path,
                     mut reader,
                     mut line,
-                } => {
-                    let mut buf = Vec::new();
-                    loop {
-                        buf.clear();
-                        line += 1;
-                        match reader.read_until(b'\n', &mut buf) {
-                            Ok(0) => break,
-                            Ok(_) => {
-                                let trimmed = trim_line(&buf, line == 1);
-                                if trimmed.iter().all(u8::is_ascii_whitespace) {
-                                    continue;
-                                }
-                                let item = parse_jsonl_record(&path, line, trimmed);
-                                self.queue.push_front(Pending::Lines { path, reader, line });
-                                return Some(item);
-                            }
-                            Err(source) => return Some(Err(unreadable(path, Some(line), source))),
+                } => loop {
+                    let mut bytes = Vec::new();
+                    line += 1;
+                    match reader.read_until(b'\n', &mut bytes) {
+                        Ok(0) => break,
+                        Ok(_) if bytes.iter().all(u8::is_ascii_whitespace) => continue,
+                        Ok(_) => {
+                            let entry = Entry::Line {
+                                path: path.clone(),
+                                line,
+                                bytes,
+                            };
+                            self.queue.push_front(Pending::Lines { path, reader, line });
+                            return Some(entry);
                         }
+                        Err(source) => return Some(Entry::Failed(unreadable(path.to_path_buf(), Some(line), source))),
                     }
-                }
+                },
             }
         }
+    }
+}
+
+impl Iterator for Corpus {
+    type Item = Result<Article, RecordError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_entry().map(Entry::load)
     }
 }
 
