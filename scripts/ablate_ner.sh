@@ -9,4 +9,3 @@ mkdir -p /tmp/ablate
 run full
 run no_context --no-context
 run no_shape --no-shape
-run label_smoothing --label-smoothing 0.1

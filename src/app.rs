@@ -1,8 +1,6 @@
 //! The subcommands, called by the binary with parsed arguments. Returns what the binary needs to
 //! pick an exit code.
 
-use std::path::PathBuf;
-
 use crate::annotate::{annotate, Summary};
 use crate::backend::onnx::{default_library, OnnxBackend};
 use crate::cli::{AnnotateArgs, EvalConllArgs, ModelArgs};
@@ -59,16 +57,14 @@ pub fn run_annotate(args: &AnnotateArgs) -> Result<Summary> {
     progress.finish();
     let summary = summary?;
     let secs = started.elapsed().as_secs_f64();
-    if !args.quiet {
-        eprintln!(
-            "annotated {} ok, {} failed; {} tokens in {:.1}s ({:.0} tokens/s)",
-            summary.ok,
-            summary.failed,
-            summary.tokens,
-            secs,
-            summary.tokens as f64 / secs.max(1e-9)
-        );
-    }
+    eprintln!(
+        "annotated {} ok, {} failed; {} tokens in {:.1}s ({:.0} tokens/s)",
+        summary.ok,
+        summary.failed,
+        summary.tokens,
+        secs,
+        summary.tokens as f64 / secs.max(1e-9)
+    );
     Ok(summary)
 }
 
@@ -113,9 +109,4 @@ pub fn run_eval_conll(args: &EvalConllArgs) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// Paths as given, for messages.
-pub fn display_paths(p: &[PathBuf]) -> String {
-    p.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
 }

@@ -42,7 +42,7 @@ pub struct ModelArgs {
     /// Windows per model call.
     #[arg(long, default_value_t = 32, value_name = "N")]
     pub batch_size: usize,
-    /// Tokens shared by consecutive windows of a long article (capped at half a window).
+    /// Tokens shared by consecutive windows of a long article (below the model window, 126).
     #[arg(long, default_value_t = 64, value_name = "N")]
     pub stride: usize,
 }
@@ -56,7 +56,7 @@ pub struct AnnotateArgs {
     /// Output JSONL file, or - for stdout.
     #[arg(short, long, default_value = "-", value_name = "OUT")]
     pub output: String,
-    /// No progress bar (it is also hidden when stderr is not a terminal).
+    /// No progress bar (it is also hidden when stderr is not a terminal); errors and the summary still print.
     #[arg(short, long)]
     pub quiet: bool,
     #[command(flatten)]

@@ -50,7 +50,13 @@ impl Annotator {
     pub fn new(model: &ModelDir, backend: Box<dyn Backend>, options: RunOptions) -> Result<Self> {
         let tokenizer = TextTokenizer::from_file(&model.tokenizer())?;
         let content = model.config.max_len - 2;
-        let stride = options.stride.min(content / 2);
+        if options.stride >= content {
+            return Err(crate::error::Error::Option {
+                option: "--stride".into(),
+                message: format!("must be below the window of {content} tokens"),
+            });
+        }
+        let stride = options.stride;
         let info = ModelInfo {
             name: model.config.name.clone(),
             version: model.config.version.clone(),
