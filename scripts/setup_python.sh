@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The pinned Python environment in .venv/: training (scripts/train_ner.py), export, seqeval and
 # nervaluate cross-checks, peers for benchmarks. Every package is pinned in
-# scripts/requirements.lock and installed with --no-deps, so nothing unpinned (such as torch's
-# 2.9 GB of CUDA wheels) comes in; torch's CPU libraries need only the two small CUDA stubs listed.
+# scripts/requirements.lock and installed with --no-deps, so nothing unpinned comes in.
+# About 3 GB, mostly the CUDA wheels that PyPI's torch build imports even on CPU.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
