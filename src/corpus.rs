@@ -214,7 +214,7 @@ impl Corpus {
                     line += 1;
                     match reader.read_until(b'\n', &mut bytes) {
                         Ok(0) => break,
-                        Ok(_) if bytes.iter().all(u8::is_ascii_whitespace) => continue,
+                        Ok(_) if trim_line(&bytes, line == 1).iter().all(u8::is_ascii_whitespace) => continue,
                         Ok(_) => {
                             let entry = Entry::Line {
                                 path: path.clone(),
@@ -414,6 +414,19 @@ mod tests {
         assert_eq!(ok.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), ["z", "b"]);
         assert!(ok[0].bom_removed && ok[0].text == "Z text");
         assert!(matches!(items[2], Err(RecordError::InvalidUtf8 { byte_offset: 4, .. })));
+    }
+
+    #[test]
+    fn bom_only_first_line_is_blank() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(
+            dir.path(),
+            "b.jsonl",
+            "\u{feff}\n{\"id\":\"x\",\"text\":\"ok\"}\n".as_bytes(),
+        );
+        let items: Vec<_> = Corpus::new(&[p]).collect();
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0].as_ref().unwrap().id, "x");
     }
 
     #[test]

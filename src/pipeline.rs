@@ -56,7 +56,6 @@ impl Annotator {
                 message: format!("must be below the window of {content} tokens"),
             });
         }
-        let stride = options.stride;
         let info = ModelInfo {
             name: model.config.name.clone(),
             version: model.config.version.clone(),
@@ -68,8 +67,8 @@ impl Annotator {
             labels: LabelSet::new(model.labels.clone()),
             content,
             options: RunOptions {
-                stride,
                 batch_size: options.batch_size.max(1),
+                ..options
             },
             model: info,
         })
