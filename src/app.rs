@@ -3,9 +3,14 @@
 
 use crate::annotate::{annotate, Summary};
 use crate::backend::onnx::{default_library, OnnxBackend};
-use crate::cli::{AnnotateArgs, EvalConllArgs, ModelArgs};
+use std::collections::HashMap;
+use std::io::Write;
+
+use crate::cli::{AnnotateArgs, EvalArgs, EvalConllArgs, ModelArgs, ReportArgs};
 use crate::config::{default_model_dir, ModelDir};
 use crate::error::{Error, Result};
+use crate::eval::data::{pair, read_docs};
+use crate::eval::report::{check_floors, entities_table, evaluate, FloorOutcome};
 use crate::pipeline::{Annotator, RunOptions};
 use crate::progress::Progress;
 use crate::record::JsonlWriter;
@@ -68,45 +73,73 @@ pub fn run_annotate(args: &AnnotateArgs) -> Result<Summary> {
     Ok(summary)
 }
 
-pub fn run_eval_conll(args: &EvalConllArgs) -> Result<()> {
+/// `eval`: true when every record was usable and every floor met.
+pub fn run_eval(args: &EvalArgs) -> Result<bool> {
+    let (gold, mut errors) = read_docs(&args.gold)?;
+    let (pred, pred_errors) = read_docs(&args.pred)?;
+    errors.extend(pred_errors);
+    let (pairs, pair_errors) = pair(gold, pred);
+    errors.extend(pair_errors);
+    for e in &errors {
+        eprintln!("error: {e}");
+    }
+    let label_map: HashMap<String, String> = args.label_map.iter().cloned().collect();
+    let files = (args.gold.display().to_string(), args.pred.display().to_string());
+    let report = evaluate(&pairs, &label_map, args.per_article, (&files.0, &files.1), errors.len());
+    let floors_met = print_report(&report, || report.table(), &args.report)?;
+    Ok(floors_met && errors.is_empty())
+}
+
+/// Prints a report (JSON or table) and checks the floors; true when all are met.
+fn print_report<T: serde::Serialize>(report: &T, table: impl FnOnce() -> String, args: &ReportArgs) -> Result<bool> {
+    let value = serde_json::to_value(report).expect("reports serialize");
+    let outcomes = check_floors(&value, &args.floors)?;
+    let mut out = std::io::stdout().lock();
+    let text = if args.json { format!("{value:#}\n") } else { table() };
+    out.write_all(text.as_bytes()).map_err(|e| Error::Write {
+        what: "stdout".into(),
+        source: e,
+    })?;
+    let mut all_met = true;
+    for (floor, outcome) in args.floors.iter().zip(outcomes) {
+        match outcome {
+            FloorOutcome::Met(x) => eprintln!("floor met: {} = {x:.4} >= {}", floor.key, floor.min),
+            FloorOutcome::Below(x) => {
+                all_met = false;
+                eprintln!("error: below floor: {} = {x:.4} < {}", floor.key, floor.min);
+            }
+            FloorOutcome::NotScored(reason) => {
+                all_met = false;
+                eprintln!("error: floor {} not checked: not scored ({reason})", floor.key);
+            }
+        }
+    }
+    Ok(all_met)
+}
+
+/// `eval-conll`: true when every floor is met.
+pub fn run_eval_conll(args: &EvalConllArgs) -> Result<bool> {
     let docs = crate::eval::conll::read_iob2(&args.file)?;
     let mut annotator = build_annotator(&args.model)?;
     let result = crate::eval::conll::evaluate(&mut annotator, &docs, 256)?;
     if let Some(path) = &args.write_tags {
         crate::eval::conll::write_tags(path, &docs, &result.predicted)?;
     }
-    let s = &result.scores;
-    if args.json {
-        let v = serde_json::json!({
-            "file": args.file,
-            "model": annotator.model,
-            "documents": docs.len(),
-            "strict": s.overall,
-            "per_label": s.per_label,
-        });
-        println!("{v:#}");
-    } else {
-        println!(
-            "{} ({} documents), strict entity-level, {} {}",
+    let report = serde_json::json!({
+        "file": args.file,
+        "model": annotator.model,
+        "documents": docs.len(),
+        "entities": result.scores,
+    });
+    let table = || {
+        format!(
+            "{} ({} documents), {} {}\n{}",
             args.file.display(),
             docs.len(),
             annotator.model.name,
-            annotator.model.version
-        );
-        println!(
-            "{:<8} {:>9} {:>9} {:>9} {:>8}",
-            "label", "precision", "recall", "f1", "support"
-        );
-        for (label, p) in s
-            .per_label
-            .iter()
-            .chain(std::iter::once((&"overall".to_string(), &s.overall)))
-        {
-            println!(
-                "{:<8} {:>9.4} {:>9.4} {:>9.4} {:>8}",
-                label, p.precision, p.recall, p.f1, p.support
-            );
-        }
-    }
-    Ok(())
+            annotator.model.version,
+            entities_table(&result.scores)
+        )
+    };
+    print_report(&report, table, &args.report)
 }

@@ -4,11 +4,13 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::eval::report::Floor;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "cyberstance",
     version,
-    about = "Annotate news on cyber threats and international security: entities as JSONL"
+    about = "Annotate news on cyber threats and international security: entities as JSONL, scored against hand labels"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -19,8 +21,21 @@ pub struct Cli {
 pub enum Command {
     /// Annotate articles: .txt files, directories of .txt files, .jsonl files, or - (JSONL on stdin).
     Annotate(AnnotateArgs),
+    /// Score annotated JSONL against hand labels (entities, actors, stances), matching records by id.
+    Eval(EvalArgs),
     /// Score the model, through this pipeline, on a two-column IOB2 file (e.g. CoNLL-2003 test).
     EvalConll(EvalConllArgs),
+}
+
+/// Report options shared by `eval` and `eval-conll`.
+#[derive(Debug, Args, Clone)]
+pub struct ReportArgs {
+    /// Print one JSON object (stable keys, e.g. entities.strict.f1) instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Fail (exit 1) when a figure of the report is below VALUE, e.g. entities.strict.f1=0.80. Repeatable.
+    #[arg(long = "min", value_name = "KEY=VALUE")]
+    pub floors: Vec<Floor>,
 }
 
 /// How the model runs: which model, how many threads, how large the batches.
@@ -64,13 +79,40 @@ pub struct AnnotateArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Hand labels: JSONL, one article per line ({"id", "entities", "actors", "stances"}; see corpus/README.md).
+    #[arg(long, value_name = "FILE")]
+    pub gold: PathBuf,
+    /// Annotated records (the output of `annotate`), or - for stdin.
+    #[arg(long, value_name = "FILE")]
+    pub pred: PathBuf,
+    /// Rename entity labels on both sides before scoring, e.g. GPE=LOC,NORP=MISC (to compare a
+    /// model with a coarser label set). Repeatable.
+    #[arg(long, value_name = "FROM=TO", value_delimiter = ',', value_parser = parse_label_pair)]
+    pub label_map: Vec<(String, String)>,
+    /// Also give the figures of each article.
+    #[arg(long)]
+    pub per_article: bool,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+fn parse_label_pair(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((from, to)) if !from.trim().is_empty() && !to.trim().is_empty() => {
+            Ok((from.trim().to_string(), to.trim().to_string()))
+        }
+        _ => Err(format!("expected FROM=TO, e.g. GPE=LOC, got {s:?}")),
+    }
+}
+
+#[derive(Debug, Args)]
 pub struct EvalConllArgs {
     /// Two-column IOB2 file ("token tag" lines, blank line between sentences, -DOCSTART- between documents).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
-    /// Print one JSON object instead of a table.
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// Also write "word gold predicted" lines here (to cross-check with seqeval).
     #[arg(long, value_name = "FILE")]
     pub write_tags: Option<PathBuf>,

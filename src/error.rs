@@ -64,6 +64,8 @@ pub enum RecordError {
     EmptyText { source_: Source },
     #[error("{source_}: tokenizer failed: {message}")]
     Tokenize { source_: Source, message: String },
+    #[error("{source_}: {message}")]
+    Invalid { source_: Source, message: String },
 }
 
 impl RecordError {
@@ -75,7 +77,8 @@ impl RecordError {
             | RecordError::MalformedJson { source_, .. }
             | RecordError::MissingField { source_, .. }
             | RecordError::EmptyText { source_ }
-            | RecordError::Tokenize { source_, .. } => source_,
+            | RecordError::Tokenize { source_, .. }
+            | RecordError::Invalid { source_, .. } => source_,
         }
     }
 }

@@ -1,6 +1,6 @@
 //! The `cyberstance` binary: parse flags, call the library, map the outcome to an exit code.
-//! 0: all records ok; 1: some records failed (each reported on stderr); 2: the run could not start
-//! or stopped. A closed stdout (broken pipe) is not an error.
+//! 0: all records ok; 1: some records failed (each reported on stderr) or an eval floor was missed;
+//! 2: the run could not start or stopped. A closed stdout (broken pipe) is not an error.
 
 use std::process::ExitCode;
 
@@ -15,7 +15,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match &cli.command {
         Command::Annotate(args) => app::run_annotate(args).map(|s| s.failed == 0),
-        Command::EvalConll(args) => app::run_eval_conll(args).map(|()| true),
+        Command::Eval(args) => app::run_eval(args),
+        Command::EvalConll(args) => app::run_eval_conll(args),
     };
     match outcome {
         Ok(true) => ExitCode::SUCCESS,

@@ -257,9 +257,10 @@ fn eval_conll_scores_a_small_file() {
     let out = run(&["eval-conll", p.to_str().unwrap(), "--json"], None);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["strict"]["support"], 4);
+    assert_eq!(v["entities"]["strict"]["possible"], 4);
     assert_eq!(v["documents"], 1);
-    assert!(v["strict"]["f1"].as_f64().unwrap() >= 0.74, "{v}");
+    assert!(v["entities"]["strict"]["f1"].as_f64().unwrap() >= 0.74, "{v}");
+    assert!(v["entities"]["per_label"]["PER"]["partial"]["f1"].is_f64(), "{v}");
 }
 
 /// The shipped model through this pipeline on CoNLL-2003 dev (not in the repository; skipped with a
@@ -278,6 +279,146 @@ fn conll_dev_f1_of_the_shipped_model() {
     let out = run(&["eval-conll", dev.to_str().unwrap(), "--json"], None);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let f1 = v["strict"]["f1"].as_f64().unwrap();
+    let f1 = v["entities"]["strict"]["f1"].as_f64().unwrap();
     assert!(f1 > 0.93, "CoNLL dev strict F1 {f1}");
+}
+
+/// Writes JSONL lines to `dir/name`.
+fn jsonl_file(dir: &Path, name: &str, lines: &[serde_json::Value]) -> String {
+    let p = dir.join(name);
+    let body: String = lines.iter().map(|v| v.to_string() + "\n").collect();
+    std::fs::write(&p, body).unwrap();
+    p.to_str().unwrap().to_string()
+}
+
+#[test]
+fn eval_scores_worked_example_and_gates_on_floors() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "Pakistan and the UN Security Council met.";
+    let gold = jsonl_file(
+        dir.path(),
+        "gold.jsonl",
+        &[serde_json::json!({"id": "a",
+            "entities": [{"start": 0, "end": 8, "text": "Pakistan", "label": "GPE"},
+                         {"start": 17, "end": 36, "text": "UN Security Council", "label": "ORG"}],
+            "actors": [{"name": "Pakistan", "kind": "state", "code": "PAK", "mentions": [[0, 8]]}],
+            "stances": []})],
+    );
+    let pred_a = serde_json::json!({"id": "a", "text": text,
+        "entities": [{"start": 0, "end": 8, "label": "LOC"}, {"start": 20, "end": 36, "label": "ORG"}]});
+    let pred = jsonl_file(dir.path(), "pred.jsonl", std::slice::from_ref(&pred_a));
+    let eval = |extra: &[&str]| {
+        let mut args = vec!["eval", "--gold", &gold, "--pred", &pred];
+        args.extend_from_slice(extra);
+        run(&args, None)
+    };
+
+    // Without a label map: Pakistan has the right boundaries and the wrong label, the Council
+    // overlaps: strict 0 of 2; partial (1 + 1/2) / 2 = 0.75.
+    let out = eval(&["--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["articles"], 1);
+    assert_eq!(v["entities"]["strict"]["f1"], 0.0);
+    assert_eq!(v["entities"]["strict"]["incorrect"], 2);
+    assert_eq!(v["entities"]["partial"]["f1"], 0.75);
+    assert_eq!(v["entities"]["per_label"]["GPE"]["support"], 1);
+    assert_eq!(v["actors"]["scored"], false);
+    assert_eq!(v["actors"]["reason"], "no `actors` in 1 of 1 predicted records");
+
+    // GPE=LOC: Pakistan is right, strict P = R = 1/2.
+    let out = eval(&["--json", "--label-map", "GPE=LOC", "--per-article"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["entities"]["strict"]["f1"], 0.5);
+    assert_eq!(v["label_map"]["GPE"], "LOC");
+    assert_eq!(v["per_article"][0]["id"], "a");
+    assert_eq!(v["per_article"][0]["entities"]["strict"]["f1"], 0.5);
+
+    // Floors: met -> 0; missed -> 1; a section not scored -> 1; a key that does not exist -> 2.
+    let out = eval(&["--label-map", "GPE=LOC", "--min", "entities.strict.f1=0.5"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.contains("strict") && table.contains("0.5000"), "{table}");
+    let out = eval(&["--label-map", "GPE=LOC", "--min", "entities.strict.f1=0.51"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("below floor: entities.strict.f1 = 0.5000 < 0.51"));
+    let out = eval(&["--min", "actors.states.f1=0.1"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not scored (no `actors` in 1 of 1 predicted records)"));
+    let out = eval(&["--min", "entities.strict.f2=0.1"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no figure `entities.strict.f2`"));
+}
+
+#[test]
+fn eval_reports_an_id_on_one_side_and_scores_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let entity = serde_json::json!([{"start": 0, "end": 5, "label": "PER"}]);
+    let gold = jsonl_file(
+        dir.path(),
+        "gold.jsonl",
+        &[
+            serde_json::json!({"id": "a", "entities": entity}),
+            serde_json::json!({"id": "only-gold", "entities": []}),
+        ],
+    );
+    let pred = jsonl_file(
+        dir.path(),
+        "pred.jsonl",
+        &[
+            serde_json::json!({"id": "only-pred", "entities": []}),
+            serde_json::json!({"id": "a", "entities": entity}),
+        ],
+    );
+    let out = run(&["eval", "--gold", &gold, "--pred", &pred, "--json"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("gold.jsonl:2 (id only-gold): gold article has no predicted record with this id"),
+        "{err}"
+    );
+    assert!(
+        err.contains("pred.jsonl:1 (id only-pred): predicted record has no gold article with this id"),
+        "{err}"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((v["articles"].as_u64(), v["errors"].as_u64()), (Some(1), Some(2)));
+    assert_eq!(v["entities"]["strict"]["f1"], 1.0);
+}
+
+/// `annotate | eval --pred -`: the annotator's own output is a valid prediction file.
+#[test]
+fn eval_reads_annotate_output_from_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "Ambassador Aamir Khan of Pakistan spoke in New York.";
+    let annotated = run(
+        &["annotate", "-", "-o", "-", "--quiet"],
+        Some(jsonl_line("a", text).as_bytes()),
+    );
+    assert!(annotated.status.success());
+    let gold = jsonl_file(
+        dir.path(),
+        "gold.jsonl",
+        &[serde_json::json!({"id": "a", "entities": [
+            {"start": 11, "end": 21, "text": "Aamir Khan", "label": "PER"},
+            {"start": 25, "end": 33, "text": "Pakistan", "label": "GPE"},
+            {"start": 43, "end": 51, "text": "New York", "label": "GPE"}]})],
+    );
+    let out = run(
+        &[
+            "eval",
+            "--gold",
+            &gold,
+            "--pred",
+            "-",
+            "--label-map",
+            "GPE=LOC",
+            "--json",
+        ],
+        Some(&annotated.stdout),
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["entities"]["strict"]["possible"], 3);
+    assert_eq!(v["entities"]["per_label"]["PER"]["f1"], 1.0, "{v}");
 }

@@ -5,14 +5,16 @@
 //! as an article would reach `annotate`. The predicted entities (character spans) are projected
 //! back onto the file's words: a word belongs to an entity when its first character lies inside
 //! the entity; the first such word is `B-`, the rest `I-`. An entity that covers no word start is
-//! lost (it can only be a boundary error). The projected tags are scored with strict span
-//! matching, seqeval's semantics, and can be written out for a cross-check with seqeval itself.
+//! lost (it can only be a boundary error). The projected tags are scored per sentence under the
+//! four schemes of [`crate::eval::entities`] (strict is seqeval's figure) and can be written out for
+//! a cross-check with seqeval itself.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::eval::spans::{spans_from_tags, strict, LabeledSpan, StrictScores};
+use crate::eval::entities::{EntityScorer, EntityScores};
+use crate::eval::spans::spans_from_tags;
 use crate::pipeline::Annotator;
 
 /// One CoNLL document as an article.
@@ -103,7 +105,7 @@ pub fn project(doc: &Document, spans: &[(usize, usize, String)]) -> Vec<String> 
 
 /// Result of [`evaluate`]: the scores and, per document, the predicted tags.
 pub struct ConllEval {
-    pub scores: StrictScores,
+    pub scores: EntityScores,
     pub predicted: Vec<Vec<String>>,
 }
 
@@ -125,18 +127,18 @@ pub fn evaluate(annotator: &mut Annotator, docs: &[Document], chunk: usize) -> R
         }
     }
     // score sentence by sentence, as seqeval does over a list of sentences
-    let mut pairs: Vec<(Vec<LabeledSpan>, Vec<LabeledSpan>)> = Vec::new();
+    let mut scorer = EntityScorer::default();
     for (doc, pred) in docs.iter().zip(&predicted) {
         let mut bounds = doc.sentence_starts.clone();
         bounds.push(doc.words.len());
         for w in bounds.windows(2) {
-            pairs.push((
-                spans_from_tags(&doc.gold[w[0]..w[1]]),
-                spans_from_tags(&pred[w[0]..w[1]]),
-            ));
+            scorer.add(
+                &spans_from_tags(&doc.gold[w[0]..w[1]]),
+                &spans_from_tags(&pred[w[0]..w[1]]),
+            );
         }
     }
-    let scores = strict(pairs.iter().map(|(g, p)| (g.as_slice(), p.as_slice())));
+    let scores = scorer.finish();
     Ok(ConllEval { scores, predicted })
 }
 

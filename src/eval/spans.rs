@@ -1,8 +1,5 @@
-//! Strict entity-level scoring (exact boundaries and type), micro-averaged, with per-label
-//! figures and support. Spans from IOB2 tags follow seqeval's default: a stray `I-X` starts an
-//! entity.
-
-use std::collections::{BTreeMap, HashSet};
+//! Entity spans from IOB2 tags (seqeval's default: a stray `I-X` starts an entity) and the
+//! precision/recall/F1 figure shared by every scorer.
 
 use serde::Serialize;
 
@@ -41,21 +38,7 @@ pub struct Prf {
 
 impl Prf {
     pub fn from_counts(correct: usize, predicted: usize, support: usize) -> Self {
-        let precision = if predicted > 0 {
-            correct as f64 / predicted as f64
-        } else {
-            0.0
-        };
-        let recall = if support > 0 {
-            correct as f64 / support as f64
-        } else {
-            0.0
-        };
-        let f1 = if precision + recall > 0.0 {
-            2.0 * precision * recall / (precision + recall)
-        } else {
-            0.0
-        };
+        let (precision, recall, f1) = Prf::ratios(correct as f64, predicted as f64, support as f64);
         Prf {
             precision,
             recall,
@@ -65,40 +48,58 @@ impl Prf {
             correct,
         }
     }
-}
 
-/// Strict scores over many documents, each a (gold, predicted) pair of span lists.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct StrictScores {
-    pub overall: Prf,
-    pub per_label: BTreeMap<String, Prf>,
-}
-
-pub fn strict<'a>(docs: impl IntoIterator<Item = (&'a [LabeledSpan], &'a [LabeledSpan])>) -> StrictScores {
-    let mut counts: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
-    for (gold, pred) in docs {
-        let g: HashSet<&LabeledSpan> = gold.iter().collect();
-        let p: HashSet<&LabeledSpan> = pred.iter().collect();
-        for s in &g {
-            counts.entry(s.2.clone()).or_default().2 += 1;
-        }
-        for s in &p {
-            let c = counts.entry(s.2.clone()).or_default();
-            c.1 += 1;
-            if g.contains(s) {
-                c.0 += 1;
-            }
-        }
+    /// (precision, recall, F1) of `hits` over `predicted` and `support`; 0 where undefined.
+    pub fn ratios(hits: f64, predicted: f64, support: f64) -> (f64, f64, f64) {
+        let precision = if predicted > 0.0 { hits / predicted } else { 0.0 };
+        let recall = if support > 0.0 { hits / support } else { 0.0 };
+        let f1 = if precision + recall > 0.0 {
+            2.0 * precision * recall / (precision + recall)
+        } else {
+            0.0
+        };
+        (precision, recall, f1)
     }
-    let total = counts
-        .values()
-        .fold((0, 0, 0), |a, c| (a.0 + c.0, a.1 + c.1, a.2 + c.2));
-    StrictScores {
-        overall: Prf::from_counts(total.0, total.1, total.2),
-        per_label: counts
-            .into_iter()
-            .map(|(k, c)| (k, Prf::from_counts(c.0, c.1, c.2)))
-            .collect(),
+}
+
+/// Counts behind a [`Prf`]: matched items, predicted items, gold items.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub correct: usize,
+    pub predicted: usize,
+    pub support: usize,
+}
+
+impl std::ops::AddAssign for Tally {
+    fn add_assign(&mut self, o: Tally) {
+        self.correct += o.correct;
+        self.predicted += o.predicted;
+        self.support += o.support;
+    }
+}
+
+impl Tally {
+    pub fn prf(&self) -> Prf {
+        Prf::from_counts(self.correct, self.predicted, self.support)
+    }
+}
+
+/// A share of items that are right: `accuracy` = `correct` / `total` (0 when there are none).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Accuracy {
+    pub accuracy: f64,
+    pub correct: usize,
+    pub total: usize,
+}
+
+impl Accuracy {
+    pub fn new(correct: usize, total: usize) -> Self {
+        let accuracy = if total > 0 { correct as f64 / total as f64 } else { 0.0 };
+        Accuracy {
+            accuracy,
+            correct,
+            total,
+        }
     }
 }
 
@@ -118,19 +119,5 @@ mod tests {
             (7, 8, "MISC"),
         ];
         assert_eq!(got, want.map(|(s, e, t)| (s, e, t.to_string())));
-    }
-
-    #[test]
-    fn strict_counts_by_hand() {
-        // gold: PER[0,2) LOC[3,4); pred: PER[0,2) (hit), LOC[3,5) (boundary miss), ORG[6,7) (spurious)
-        let gold = spans_from_tags(&["B-PER", "I-PER", "O", "B-LOC", "O", "O", "O"]);
-        let pred = spans_from_tags(&["B-PER", "I-PER", "O", "B-LOC", "I-LOC", "O", "B-ORG"]);
-        let s = strict([(gold.as_slice(), pred.as_slice())]);
-        assert_eq!((s.overall.correct, s.overall.predicted, s.overall.support), (1, 3, 2));
-        assert!((s.overall.precision - 1.0 / 3.0).abs() < 1e-12);
-        assert!((s.overall.f1 - 0.4).abs() < 1e-12);
-        assert_eq!(s.per_label["LOC"].f1, 0.0);
-        assert_eq!(s.per_label["PER"].f1, 1.0);
-        assert_eq!(s.per_label["ORG"].support, 0);
     }
 }

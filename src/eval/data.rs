@@ -1,0 +1,394 @@
+//! The two sides of `cyberstance eval`: hand labels (`corpus/README.md` format) and annotated
+//! records ([`crate::record`]), read as one lenient shape and paired by `id`.
+//!
+//! Both are JSONL, one article per line. Fields the scorer does not use are ignored; `entities`,
+//! `actors` and `stances` are each optional, and a section absent from every record of a side is
+//! reported as not scored. Offsets are code points, end exclusive. Actor mentions may be
+//! `[start, end]` pairs (gold) or objects with `start` and `end` (records). A predicted stance's
+//! `actor` may be an actor id of its record's `actors`; the actor's name is then looked up.
+//!
+//! A record that cannot be used (malformed JSON, a reversed span, an id seen before, an id on one
+//! side only, gold offsets that do not slice the predicted text to the gold entity's `text`) is an
+//! error naming file, line and id; the other articles are still scored.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::corpus::Source;
+use crate::error::{Error, RecordError, Result};
+use crate::eval::spans::LabeledSpan;
+use crate::text::CharOffsets;
+
+/// One article of either side.
+#[derive(Debug, Clone)]
+pub struct Doc {
+    pub id: String,
+    pub source: Source,
+    pub text: Option<String>,
+    pub entities: Option<Vec<Entity>>,
+    pub actors: Option<Vec<Actor>>,
+    pub stances: Option<Vec<Stance>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Entity {
+    pub start: usize,
+    pub end: usize,
+    pub label: String,
+    #[serde(default)]
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Actor {
+    #[serde(default)]
+    pub id: Option<String>,
+    pub name: String,
+    #[serde(default)]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub code: Option<String>,
+    #[serde(default, deserialize_with = "mentions")]
+    pub mentions: Vec<(usize, usize)>,
+}
+
+impl Actor {
+    /// The ISO 3166-1 alpha-3 code of a state actor (upper case); `None` for other kinds.
+    pub fn state_code(&self) -> Option<String> {
+        let is_state = self.kind.as_deref().is_none_or(|k| k.eq_ignore_ascii_case("state"));
+        self.code
+            .as_deref()
+            .filter(|c| is_state && !c.is_empty())
+            .map(str::to_ascii_uppercase)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Polarity {
+    Support,
+    Oppose,
+    Neutral,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Stance {
+    /// Gold: the actor's name. Records: an actor id (or a name).
+    pub actor: String,
+    #[serde(default)]
+    pub actor_code: Option<String>,
+    pub target: String,
+    pub stance: Polarity,
+    /// Set by [`read_docs`] from the record's actors when `actor` is one of their ids.
+    #[serde(skip)]
+    pub actor_name: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Mention {
+    Pair([usize; 2]),
+    Object { start: usize, end: usize },
+}
+
+fn mentions<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Vec<(usize, usize)>, D::Error> {
+    let v: Vec<Mention> = Vec::deserialize(d)?;
+    Ok(v.into_iter()
+        .map(|m| match m {
+            Mention::Pair([s, e]) => (s, e),
+            Mention::Object { start, end } => (start, end),
+        })
+        .collect())
+}
+
+#[derive(Deserialize)]
+struct Raw {
+    id: String,
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    entities: Option<Vec<Entity>>,
+    #[serde(default)]
+    actors: Option<Vec<Actor>>,
+    #[serde(default)]
+    stances: Option<Vec<Stance>>,
+}
+
+impl Doc {
+    /// Entity spans, labels renamed by `label_map`.
+    pub fn spans(&self, label_map: &HashMap<String, String>) -> Vec<LabeledSpan> {
+        self.entities
+            .iter()
+            .flatten()
+            .map(|e| {
+                let label = label_map.get(&e.label).unwrap_or(&e.label);
+                (e.start, e.end, label.clone())
+            })
+            .collect()
+    }
+
+    fn parse(line: &str, source: Source) -> Result<Doc, RecordError> {
+        let raw: Raw = serde_json::from_str(line).map_err(|e| RecordError::MalformedJson {
+            source_: source.clone(),
+            message: e.to_string(),
+        })?;
+        let mut doc = Doc {
+            source: Source {
+                id: Some(raw.id.clone()),
+                ..source
+            },
+            id: raw.id,
+            text: raw.text,
+            entities: raw.entities,
+            actors: raw.actors,
+            stances: raw.stances,
+        };
+        doc.check_spans(None)?;
+        if let (Some(stances), Some(actors)) = (&mut doc.stances, &doc.actors) {
+            for s in stances {
+                if let Some(a) = actors.iter().find(|a| a.id.as_deref() == Some(s.actor.as_str())) {
+                    s.actor_name = Some(a.name.clone());
+                    if s.actor_code.is_none() {
+                        s.actor_code = a.state_code();
+                    }
+                }
+            }
+        }
+        Ok(doc)
+    }
+
+    fn invalid(&self, message: String) -> RecordError {
+        RecordError::Invalid {
+            source_: self.source.clone(),
+            message,
+        }
+    }
+
+    /// Every span is `start < end`; with a `text` (this record's or the other side's), every span
+    /// lies inside it and an entity's `text`, when given, is what its offsets slice.
+    fn check_spans(&self, text: Option<&str>) -> Result<(), RecordError> {
+        let offsets = text.map(|t| (t, CharOffsets::new(t)));
+        let check = |what: String, start: usize, end: usize, expect: Option<&str>| {
+            if start >= end {
+                return Err(self.invalid(format!("{what} has start {start} >= end {end}")));
+            }
+            let Some((t, offsets)) = &offsets else {
+                return Ok(());
+            };
+            match offsets.slice(t, start, end) {
+                None => Err(self.invalid(format!(
+                    "{what} [{start}, {end}) lies beyond the text ({} code points)",
+                    t.chars().count()
+                ))),
+                Some(found) if expect.is_some_and(|x| x != found) => Err(self.invalid(format!(
+                    "{what} [{start}, {end}) is {:?} but the text there is {found:?} (are both sides \
+                     code-point offsets into the same text?)",
+                    expect.unwrap_or_default()
+                ))),
+                Some(_) => Ok(()),
+            }
+        };
+        for (i, e) in self.entities.iter().flatten().enumerate() {
+            check(format!("entity {i}"), e.start, e.end, e.text.as_deref())?;
+        }
+        for a in self.actors.iter().flatten() {
+            for &(s, e) in &a.mentions {
+                check(format!("a mention of actor {:?}", a.name), s, e, None)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Reads a JSONL file of gold or predicted records (`-` for stdin). Records that cannot be used
+/// come back as errors; the file itself failing to open or read is fatal.
+pub fn read_docs(path: &Path) -> Result<(Vec<Doc>, Vec<RecordError>)> {
+    let read_err = |e| Error::Read {
+        path: path.to_path_buf(),
+        source: e,
+    };
+    let input: Box<dyn Read> = if path == Path::new("-") {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(std::fs::File::open(path).map_err(read_err)?)
+    };
+    let mut reader = BufReader::new(input);
+    let (mut docs, mut errors) = (Vec::<Doc>::new(), Vec::new());
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut buf = Vec::new();
+    for line_no in 1.. {
+        buf.clear();
+        if reader.read_until(b'\n', &mut buf).map_err(read_err)? == 0 {
+            break;
+        }
+        let source = Source {
+            path: PathBuf::from(path),
+            line: Some(line_no),
+            id: None,
+        };
+        let line = match std::str::from_utf8(&buf) {
+            Ok(l) => l,
+            Err(e) => {
+                errors.push(RecordError::InvalidUtf8 {
+                    source_: source,
+                    byte_offset: e.valid_up_to(),
+                });
+                continue;
+            }
+        };
+        let line = if line_no == 1 {
+            line.trim_start_matches('\u{feff}')
+        } else {
+            line
+        };
+        if line.trim().is_empty() {
+            continue;
+        }
+        match Doc::parse(line, source) {
+            Ok(doc) => match seen.get(&doc.id) {
+                Some(first) => errors.push(doc.invalid(format!("id seen before, on line {first}"))),
+                None => {
+                    seen.insert(doc.id.clone(), line_no);
+                    docs.push(doc);
+                }
+            },
+            Err(e) => errors.push(e),
+        }
+    }
+    Ok((docs, errors))
+}
+
+/// Gold and predicted records of the same id, in gold order. An id on one side only, or a gold
+/// record whose offsets do not fit the predicted text, is an error and the article is left out.
+pub fn pair(gold: Vec<Doc>, pred: Vec<Doc>) -> (Vec<(Doc, Doc)>, Vec<RecordError>) {
+    let mut by_id: HashMap<String, Doc> = pred.into_iter().map(|d| (d.id.clone(), d)).collect();
+    let mut pairs = Vec::with_capacity(gold.len());
+    let mut errors = Vec::new();
+    for g in gold {
+        let Some(p) = by_id.remove(&g.id) else {
+            errors.push(g.invalid("gold article has no predicted record with this id".into()));
+            continue;
+        };
+        if let (Some(gt), Some(pt)) = (&g.text, &p.text) {
+            if gt != pt {
+                errors.push(g.invalid(format!("text differs from the predicted record's ({})", p.source)));
+                continue;
+            }
+        }
+        if let Err(e) = g.check_spans(p.text.as_deref()) {
+            errors.push(e);
+            continue;
+        }
+        pairs.push((g, p));
+    }
+    let mut unmatched: Vec<Doc> = by_id.into_values().collect();
+    unmatched.sort_by_key(|d| d.source.line);
+    errors.extend(
+        unmatched
+            .into_iter()
+            .map(|p| p.invalid("predicted record has no gold article with this id".into())),
+    );
+    (pairs, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, body: &str) -> PathBuf {
+        let p = dir.join(name);
+        std::fs::write(&p, body).unwrap();
+        p
+    }
+
+    #[test]
+    fn reads_both_formats_and_reports_bad_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let gold = write(
+            dir.path(),
+            "gold.jsonl",
+            concat!(
+                "\u{feff}{\"id\": \"a\", \"entities\": [{\"start\": 0, \"end\": 8, \"text\": \"Pakistan\", \"label\": \"GPE\"}],",
+                " \"actors\": [{\"name\": \"Pakistan\", \"kind\": \"state\", \"code\": \"pak\", \"mentions\": [[0, 8]]}],",
+                " \"stances\": [{\"actor\": \"Pakistan\", \"actor_code\": \"PAK\", \"target\": \"t\", \"stance\": \"support\"}]}\n",
+                "\n",
+                "{\"id\": \"b\", \"entities\": [{\"start\": 5, \"end\": 5, \"label\": \"PER\"}]}\n",
+                "{\"id\": \"a\"}\n",
+                "{\"id\": \"c\", \"stances\": [{\"actor\": \"X\", \"target\": \"t\", \"stance\": \"supports\"}]}\n",
+                "not json\n",
+            ),
+        );
+        let (docs, errors) = read_docs(&gold).unwrap();
+        assert_eq!(docs.len(), 1);
+        assert_eq!(docs[0].actors.as_ref().unwrap()[0].state_code().as_deref(), Some("PAK"));
+        let msgs: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+        let at = |line: usize, id: &str| format!("gold.jsonl:{line}{id}");
+        assert!(msgs[0].contains(&at(3, " (id b)")) && msgs[0].ends_with("entity 0 has start 5 >= end 5"));
+        assert!(msgs[1].contains(&at(4, " (id a)")) && msgs[1].ends_with("id seen before, on line 1"));
+        assert!(
+            msgs[2].contains(&at(5, ":")) && msgs[2].contains("unknown variant `supports`"),
+            "{}",
+            msgs[2]
+        );
+        assert!(msgs[3].contains(&at(6, ":")) && msgs[3].contains("malformed JSON"));
+        assert_eq!(msgs.len(), 4);
+
+        let pred = write(
+            dir.path(),
+            "pred.jsonl",
+            concat!(
+                "{\"id\": \"a\", \"text\": \"Pakistan said\", \"entities\": [{\"start\": 0, \"end\": 8, \"label\": \"LOC\"}],",
+                " \"actors\": [{\"id\": \"PAK\", \"name\": \"Pakistan\", \"kind\": \"state\", \"code\": \"PAK\",",
+                " \"mentions\": [{\"start\": 0, \"end\": 8, \"text\": \"Pakistan\"}]}],",
+                " \"stances\": [{\"actor\": \"PAK\", \"target\": \"t\", \"stance\": \"oppose\"}]}\n",
+                "{\"id\": \"z\", \"text\": \"x\", \"entities\": []}\n",
+            ),
+        );
+        let (pdocs, perrors) = read_docs(&pred).unwrap();
+        assert!(perrors.is_empty());
+        let s = &pdocs[0].stances.as_ref().unwrap()[0];
+        assert_eq!(
+            (s.actor_name.as_deref(), s.actor_code.as_deref()),
+            (Some("Pakistan"), Some("PAK"))
+        );
+        assert_eq!(pdocs[0].actors.as_ref().unwrap()[0].mentions, [(0, 8)]);
+        let (pairs, errors) = pair(docs, pdocs);
+        assert_eq!(pairs.len(), 1);
+        assert_eq!(errors.len(), 1);
+        let e = errors[0].to_string();
+        assert!(
+            e.contains("pred.jsonl:2 (id z)") && e.ends_with("no gold article with this id"),
+            "{e}"
+        );
+        let map = HashMap::from([("GPE".to_string(), "LOC".to_string())]);
+        assert_eq!(pairs[0].0.spans(&map), [(0, 8, "LOC".to_string())]);
+    }
+
+    #[test]
+    fn gold_offsets_must_slice_the_predicted_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let gold = write(
+            dir.path(),
+            "g.jsonl",
+            "{\"id\": \"a\", \"entities\": [{\"start\": 1, \"end\": 9, \"text\": \"Pakistan\", \"label\": \"GPE\"}]}\n\
+             {\"id\": \"b\", \"entities\": [{\"start\": 0, \"end\": 3, \"label\": \"GPE\"}]}\n\
+             {\"id\": \"c\"}\n",
+        );
+        let pred = write(
+            dir.path(),
+            "p.jsonl",
+            "{\"id\": \"a\", \"text\": \"Pakistani\"}\n{\"id\": \"b\", \"text\": \"é\"}\n",
+        );
+        let (pairs, errors) = pair(read_docs(&gold).unwrap().0, read_docs(&pred).unwrap().0);
+        assert!(pairs.is_empty());
+        let msgs: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+        assert!(
+            msgs[0].contains("g.jsonl:1 (id a)") && msgs[0].contains("\"Pakistan\" but the text there is \"akistani\"")
+        );
+        assert!(msgs[1].contains("g.jsonl:2 (id b)") && msgs[1].ends_with("lies beyond the text (1 code points)"));
+        assert!(msgs[2].contains("g.jsonl:3 (id c)") && msgs[2].ends_with("no predicted record with this id"));
+    }
+}
