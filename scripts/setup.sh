@@ -37,7 +37,7 @@ PY
   echo "$ORT_VERSION" > .runtime/VERSION
 fi
 
-# 2. optional Python environment (exact versions; torch without its CUDA wheels)
+# 2. optional Python environment (exact versions from requirements.lock)
 if [ "$want_python" = 1 ]; then
   bash scripts/setup_python.sh
 fi
@@ -50,3 +50,5 @@ cargo build --release --locked --quiet
 mkdir -p out
 say "annotating corpus/seeds -> out/seeds.jsonl"
 ./target/release/cyberstance annotate corpus/seeds -o out/seeds.jsonl
+say "scoring out/seeds.jsonl against corpus/seeds_gold.jsonl"
+./target/release/cyberstance eval --gold corpus/seeds_gold.jsonl --pred out/seeds.jsonl
