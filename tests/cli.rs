@@ -422,3 +422,50 @@ fn eval_reads_annotate_output_from_stdin() {
     assert_eq!(v["entities"]["strict"]["possible"], 3);
     assert_eq!(v["entities"]["per_label"]["PER"]["f1"], 1.0, "{v}");
 }
+
+/// Actor and stance sections, with predictions in the record format (actor ids, mention objects).
+#[test]
+fn eval_scores_actors_and_stances_when_both_sides_have_them() {
+    let dir = tempfile::tempdir().unwrap();
+    // "Pakistan told the Council. Its envoy Aamir Khan spoke."
+    let gold = jsonl_file(
+        dir.path(),
+        "gold.jsonl",
+        &[serde_json::json!({"id": "a", "entities": [],
+            "actors": [
+                {"name": "Pakistan", "kind": "state", "code": "PAK", "mentions": [[0, 8], [26, 29]]},
+                {"name": "Aamir Khan", "kind": "person", "code": null, "mentions": [[36, 46]]}],
+            "stances": [
+                {"actor": "Pakistan", "actor_code": "PAK", "target": "binding_instrument", "stance": "support"},
+                {"actor": "Aamir Khan", "actor_code": null, "target": "capacity_building", "stance": "support"}]})],
+    );
+    let pred = jsonl_file(
+        dir.path(),
+        "pred.jsonl",
+        &[serde_json::json!({"id": "a", "entities": [],
+            "actors": [
+                {"id": "PAK", "name": "Pakistan", "kind": "state", "code": "PAK",
+                 "mentions": [{"start": 0, "end": 8, "text": "Pakistan"}]},
+                {"id": "ALB", "name": "Albania", "kind": "state", "code": "ALB", "mentions": []},
+                {"id": "aamir-khan", "name": "Aamir Khan", "kind": "person", "code": null, "affiliation": "PAK",
+                 "mentions": [{"start": 36, "end": 46}]}],
+            "stances": [
+                {"actor": "PAK", "actor_code": "PAK", "target": "binding_instrument", "stance": "oppose"},
+                {"actor": "aamir-khan", "actor_code": null, "target": "capacity_building", "stance": "support"}]})],
+    );
+    let out = run(&["eval", "--gold", &gold, "--pred", &pred, "--json"], None);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // states: gold {PAK}, predicted {PAK, ALB}: P 1/2, R 1, F1 2/3.
+    assert_eq!(v["actors"]["scored"], true);
+    assert!((v["actors"]["states"]["f1"].as_f64().unwrap() - 2.0 / 3.0).abs() < 1e-12);
+    // mentions: 2 of 3 gold mentions linked ("Its" [26,29) is not predicted).
+    assert_eq!(v["actors"]["mentions"]["correct"], 2);
+    assert_eq!(v["actors"]["mentions"]["total"], 3);
+    // stances: both pairs found, one with the wrong polarity.
+    assert_eq!(v["stances"]["pairs"]["f1"], 1.0);
+    assert_eq!(v["stances"]["triples"]["f1"], 0.5);
+    assert_eq!(v["stances"]["polarity"]["accuracy"], 0.5);
+    assert_eq!(v["stances"]["per_target"]["binding_instrument"]["f1"], 0.0);
+    assert_eq!(v["stances"]["per_target"]["capacity_building"]["f1"], 1.0);
+}
