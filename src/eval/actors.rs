@@ -148,14 +148,7 @@ mod tests {
         ];
         let c = count(&gold, &pred);
         // states: gold {PAK, ALB}, pred {PAK, VEN}
-        assert_eq!(
-            c.states,
-            Tally {
-                correct: 1,
-                predicted: 2,
-                support: 2
-            }
-        );
+        assert_eq!(c.states, Tally::new(1, 2, 2));
         // gold mentions: 6; correctly linked: PAK(0,8), Khan(20,30), Khan(60,62), UN(70,72) = 4;
         // found at their span by any actor: the same 4 and (40,57) = 5; (80,87) nowhere.
         assert_eq!((c.mentions_correct, c.mentions_found, c.mentions_total), (4, 5, 6));
@@ -167,14 +160,7 @@ mod tests {
         let gold = [actor("Georgia", "state", Some("GEO"), &[(0, 7)])];
         let pred = [actor("Georgia", "org", None, &[(0, 7)])];
         let c = count(&gold, &pred);
-        assert_eq!(
-            c.states,
-            Tally {
-                correct: 0,
-                predicted: 0,
-                support: 1
-            }
-        );
+        assert_eq!(c.states, Tally::new(0, 0, 1));
         assert_eq!((c.mentions_correct, c.mentions_found, c.mentions_total), (0, 1, 1));
     }
 
@@ -194,23 +180,9 @@ mod tests {
     fn empty_sides() {
         let gold = [actor("Chile", "state", Some("CHL"), &[(0, 5)])];
         let c = count(&gold, &[]);
-        assert_eq!(
-            c.states,
-            Tally {
-                correct: 0,
-                predicted: 0,
-                support: 1
-            }
-        );
+        assert_eq!(c.states, Tally::new(0, 0, 1));
         assert_eq!(c.mentions_total, 1);
-        assert_eq!(
-            count(&[], &gold).states,
-            Tally {
-                correct: 0,
-                predicted: 1,
-                support: 0
-            }
-        );
+        assert_eq!(count(&[], &gold).states, Tally::new(0, 1, 0));
     }
 
     #[test]

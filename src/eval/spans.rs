@@ -79,6 +79,14 @@ impl std::ops::AddAssign for Tally {
 }
 
 impl Tally {
+    pub fn new(correct: usize, predicted: usize, support: usize) -> Self {
+        Tally {
+            correct,
+            predicted,
+            support,
+        }
+    }
+
     pub fn prf(&self) -> Prf {
         Prf::from_counts(self.correct, self.predicted, self.support)
     }

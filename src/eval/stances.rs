@@ -143,48 +143,13 @@ mod tests {
             stance("Russia", Some("RUS"), "cyber_sovereignty", Support),
         ];
         let c = count(&gold, &pred);
-        assert_eq!(
-            c.triples,
-            Tally {
-                correct: 2,
-                predicted: 5,
-                support: 4
-            }
-        );
-        assert_eq!(
-            c.pairs,
-            Tally {
-                correct: 3,
-                predicted: 5,
-                support: 4
-            }
-        );
+        assert_eq!(c.triples, Tally::new(2, 5, 4));
+        assert_eq!(c.pairs, Tally::new(3, 5, 4));
         // polarity: 2 of 3 matched pairs agree
         assert_eq!(c.polarity_correct, 2);
-        assert_eq!(
-            c.per_target["capacity_building"],
-            Tally {
-                correct: 0,
-                predicted: 1,
-                support: 1
-            }
-        );
-        assert_eq!(
-            c.per_target["cyber_sovereignty"],
-            Tally {
-                correct: 0,
-                predicted: 1,
-                support: 0
-            }
-        );
-        assert_eq!(
-            c.per_target["binding_instrument"],
-            Tally {
-                correct: 1,
-                predicted: 1,
-                support: 1
-            }
-        );
+        assert_eq!(c.per_target["capacity_building"], Tally::new(0, 1, 1));
+        assert_eq!(c.per_target["cyber_sovereignty"], Tally::new(0, 1, 0));
+        assert_eq!(c.per_target["binding_instrument"], Tally::new(1, 1, 1));
         // triples P = 2/5, R = 2/4: F1 = 2PR/(P+R) = 0.4444...
         assert!((c.triples.prf().f1 - 4.0 / 9.0).abs() < 1e-12);
     }
@@ -205,25 +170,8 @@ mod tests {
     fn empty_sides() {
         let one = [stance("Chile", Some("CHL"), "un_led_process", Neutral)];
         let c = count(&one, &[]);
-        assert_eq!(
-            (c.triples, c.pairs.correct),
-            (
-                Tally {
-                    correct: 0,
-                    predicted: 0,
-                    support: 1
-                },
-                0
-            )
-        );
-        assert_eq!(
-            count(&[], &one).triples,
-            Tally {
-                correct: 0,
-                predicted: 1,
-                support: 0
-            }
-        );
+        assert_eq!((c.triples, c.pairs.correct), (Tally::new(0, 0, 1), 0));
+        assert_eq!(count(&[], &one).triples, Tally::new(0, 1, 0));
         assert_eq!(count(&[], &[]), StanceCounts::default());
     }
 }
