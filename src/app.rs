@@ -75,31 +75,50 @@ pub fn run_annotate(args: &AnnotateArgs) -> Result<Summary> {
 
 /// `eval`: true when every record was usable and every floor met.
 pub fn run_eval(args: &EvalArgs) -> Result<bool> {
-    let (gold, mut errors) = read_docs(&args.gold)?;
-    let (pred, pred_errors) = read_docs(&args.pred)?;
-    errors.extend(pred_errors);
-    let (pairs, pair_errors) = pair(gold, pred);
-    errors.extend(pair_errors);
-    for e in &errors {
+    if args.gold == args.pred {
+        return Err(Error::Option {
+            option: "--gold/--pred".into(),
+            message: "the two sides must be different inputs".into(),
+        });
+    }
+    let mut label_map: HashMap<String, String> = HashMap::new();
+    for (from, to) in &args.label_map {
+        if label_map.insert(from.clone(), to.clone()).is_some() {
+            return Err(Error::Option {
+                option: "--label-map".into(),
+                message: format!("{from} is mapped twice"),
+            });
+        }
+    }
+    let paired = pair(read_docs(&args.gold)?, read_docs(&args.pred)?);
+    for e in &paired.errors {
         eprintln!("error: {e}");
     }
-    let label_map: HashMap<String, String> = args.label_map.iter().cloned().collect();
+    if paired.pairs.is_empty() {
+        eprintln!("error: no article to score: no id is usable on both sides");
+    }
     let files = (args.gold.display().to_string(), args.pred.display().to_string());
-    let report = evaluate(&pairs, &label_map, args.per_article, (&files.0, &files.1), errors.len());
+    let report = evaluate(&paired, &label_map, args.per_article, (&files.0, &files.1));
     let floors_met = print_report(&report, || report.table(), &args.report)?;
-    Ok(floors_met && errors.is_empty())
+    Ok(floors_met && paired.errors.is_empty() && !paired.pairs.is_empty())
 }
 
-/// Prints a report (JSON or table) and checks the floors; true when all are met.
+/// Prints a report (JSON or table) and checks the floors; true when all are met. A closed stdout
+/// (broken pipe) stops the printing, not the checks.
 fn print_report<T: serde::Serialize>(report: &T, table: impl FnOnce() -> String, args: &ReportArgs) -> Result<bool> {
     let value = serde_json::to_value(report).expect("reports serialize");
     let outcomes = check_floors(&value, &args.floors)?;
-    let mut out = std::io::stdout().lock();
     let text = if args.json { format!("{value:#}\n") } else { table() };
-    out.write_all(text.as_bytes()).map_err(|e| Error::Write {
-        what: "stdout".into(),
-        source: e,
-    })?;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            return Err(Error::Write {
+                what: "stdout".into(),
+                source: e,
+            })
+        }
+        _ => {}
+    }
     let mut all_met = true;
     for (floor, outcome) in args.floors.iter().zip(outcomes) {
         match outcome {

@@ -80,7 +80,8 @@ pub struct AnnotateArgs {
 
 #[derive(Debug, Args)]
 pub struct EvalArgs {
-    /// Hand labels: JSONL, one article per line ({"id", "entities", "actors", "stances"}; see corpus/README.md).
+    /// Hand labels: JSONL, one article per line ({"id", "entities", "actors", "stances"}; see
+    /// corpus/README.md), or - for stdin (then --pred must be a file).
     #[arg(long, value_name = "FILE")]
     pub gold: PathBuf,
     /// Annotated records (the output of `annotate`), or - for stdin.

@@ -469,3 +469,31 @@ fn eval_scores_actors_and_stances_when_both_sides_have_them() {
     assert_eq!(v["stances"]["per_target"]["binding_instrument"]["f1"], 0.0);
     assert_eq!(v["stances"]["per_target"]["capacity_building"]["f1"], 1.0);
 }
+
+#[test]
+fn eval_refuses_what_it_cannot_score() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = jsonl_file(dir.path(), "empty.jsonl", &[]);
+    let other = jsonl_file(dir.path(), "other.jsonl", &[]);
+    // Nothing to score is a failure, not a silent zero.
+    let out = run(&["eval", "--gold", &empty, "--pred", &other], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no article to score"));
+    // Both sides from stdin, or one label mapped twice: usage errors.
+    let out = run(&["eval", "--gold", "-", "--pred", "-"], Some(b""));
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(
+        &[
+            "eval",
+            "--gold",
+            &empty,
+            "--pred",
+            &other,
+            "--label-map",
+            "GPE=LOC,GPE=ORG",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("GPE is mapped twice"));
+}

@@ -2,16 +2,18 @@
 //! records ([`crate::record`]), read as one lenient shape and paired by `id`.
 //!
 //! Both are JSONL, one article per line. Fields the scorer does not use are ignored; `entities`,
-//! `actors` and `stances` are each optional, and a section absent from every record of a side is
-//! reported as not scored. Offsets are code points, end exclusive. Actor mentions may be
+//! `actors` and `stances` are each optional, and a section is scored only when every paired record
+//! of both sides has its field (an empty list counts); otherwise it is reported as not scored,
+//! with how many records lack it, and never as zero. Offsets are code points, end exclusive. Actor mentions may be
 //! `[start, end]` pairs (gold) or objects with `start` and `end` (records). A predicted stance's
 //! `actor` may be an actor id of its record's `actors`; the actor's name is then looked up.
 //!
-//! A record that cannot be used (malformed JSON, a reversed span, an id seen before, an id on one
-//! side only, gold offsets that do not slice the predicted text to the gold entity's `text`) is an
-//! error naming file, line and id; the other articles are still scored.
+//! A record that cannot be used (malformed JSON, a reversed span, a span beyond its record's
+//! `text`, an id seen before, an id on one side only, gold offsets that do not slice the text to
+//! the gold entity's `text`) is an error naming file, line and id; the other articles are still
+//! scored.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
@@ -131,9 +133,17 @@ impl Doc {
     }
 
     fn parse(line: &str, source: Source) -> Result<Doc, RecordError> {
-        let raw: Raw = serde_json::from_str(line).map_err(|e| RecordError::MalformedJson {
-            source_: source.clone(),
-            message: e.to_string(),
+        let raw: Raw = serde_json::from_str(line).map_err(|e| {
+            // Name the record when at least its id can be read.
+            #[derive(Deserialize)]
+            struct IdOnly {
+                id: String,
+            }
+            let id = serde_json::from_str::<IdOnly>(line).ok().map(|r| r.id);
+            RecordError::MalformedJson {
+                source_: Source { id, ..source.clone() },
+                message: e.to_string(),
+            }
         })?;
         let mut doc = Doc {
             source: Source {
@@ -146,7 +156,7 @@ impl Doc {
             actors: raw.actors,
             stances: raw.stances,
         };
-        doc.check_spans(None)?;
+        doc.check_spans(doc.text.as_deref())?;
         if let (Some(stances), Some(actors)) = (&mut doc.stances, &doc.actors) {
             for s in stances {
                 if let Some(a) = actors.iter().find(|a| a.id.as_deref() == Some(s.actor.as_str())) {
@@ -203,9 +213,26 @@ impl Doc {
     }
 }
 
+/// One side as read: the usable records, and an error for each line that is not.
+#[derive(Debug, Default)]
+pub struct Side {
+    pub docs: Vec<Doc>,
+    pub errors: Vec<RecordError>,
+}
+
+impl Side {
+    /// Ids of the rejected records that could be read.
+    fn rejected_ids(&self) -> HashSet<&str> {
+        self.errors
+            .iter()
+            .filter_map(|e| e.source_location().id.as_deref())
+            .collect()
+    }
+}
+
 /// Reads a JSONL file of gold or predicted records (`-` for stdin). Records that cannot be used
 /// come back as errors; the file itself failing to open or read is fatal.
-pub fn read_docs(path: &Path) -> Result<(Vec<Doc>, Vec<RecordError>)> {
+pub fn read_docs(path: &Path) -> Result<Side> {
     let read_err = |e| Error::Read {
         path: path.to_path_buf(),
         source: e,
@@ -258,40 +285,65 @@ pub fn read_docs(path: &Path) -> Result<(Vec<Doc>, Vec<RecordError>)> {
             Err(e) => errors.push(e),
         }
     }
-    Ok((docs, errors))
+    Ok(Side { docs, errors })
 }
 
-/// Gold and predicted records of the same id, in gold order. An id on one side only, or a gold
-/// record whose offsets do not fit the predicted text, is an error and the article is left out.
-pub fn pair(gold: Vec<Doc>, pred: Vec<Doc>) -> (Vec<(Doc, Doc)>, Vec<RecordError>) {
-    let mut by_id: HashMap<String, Doc> = pred.into_iter().map(|d| (d.id.clone(), d)).collect();
-    let mut pairs = Vec::with_capacity(gold.len());
-    let mut errors = Vec::new();
-    for g in gold {
-        let Some(p) = by_id.remove(&g.id) else {
-            errors.push(g.invalid("gold article has no predicted record with this id".into()));
-            continue;
+/// The articles both sides have, and what could not be paired.
+#[derive(Debug, Default)]
+pub struct Paired {
+    /// Gold and predicted record of each id, in gold order.
+    pub pairs: Vec<(Doc, Doc)>,
+    /// Every problem, reading included, one per record.
+    pub errors: Vec<RecordError>,
+    /// Gold records (lines) that are not scored.
+    pub left_out: usize,
+}
+
+/// Pairs records by id. An id on one side only, or a gold record whose offsets do not fit the
+/// text, is an error and the article is left out. An article whose record was rejected on one side
+/// is left out without a second error.
+pub fn pair(gold: Side, pred: Side) -> Paired {
+    let gold_rejected: HashSet<String> = gold.rejected_ids().into_iter().map(String::from).collect();
+    let pred_rejected: HashSet<String> = pred.rejected_ids().into_iter().map(String::from).collect();
+    let mut out = Paired {
+        left_out: gold.errors.len(),
+        ..Paired::default()
+    };
+    out.errors.extend(gold.errors);
+    out.errors.extend(pred.errors);
+    let mut by_id: HashMap<String, Doc> = pred.docs.into_iter().map(|d| (d.id.clone(), d)).collect();
+    for g in gold.docs {
+        let problem = match by_id.remove(&g.id) {
+            None if pred_rejected.contains(&g.id) => Err(None),
+            None => Err(Some(
+                g.invalid("gold article has no predicted record with this id".into()),
+            )),
+            Some(p) => match (&g.text, &p.text) {
+                (Some(gt), Some(pt)) if gt != pt => Err(Some(
+                    g.invalid(format!("text differs from the predicted record's ({})", p.source)),
+                )),
+                _ => match g.check_spans(p.text.as_deref().or(g.text.as_deref())) {
+                    Ok(()) => Ok(p),
+                    Err(e) => Err(Some(e)),
+                },
+            },
         };
-        if let (Some(gt), Some(pt)) = (&g.text, &p.text) {
-            if gt != pt {
-                errors.push(g.invalid(format!("text differs from the predicted record's ({})", p.source)));
-                continue;
+        match problem {
+            Ok(p) => out.pairs.push((g, p)),
+            Err(e) => {
+                out.left_out += 1;
+                out.errors.extend(e);
             }
         }
-        if let Err(e) = g.check_spans(p.text.as_deref()) {
-            errors.push(e);
-            continue;
-        }
-        pairs.push((g, p));
     }
-    let mut unmatched: Vec<Doc> = by_id.into_values().collect();
+    let mut unmatched: Vec<Doc> = by_id.into_values().filter(|d| !gold_rejected.contains(&d.id)).collect();
     unmatched.sort_by_key(|d| d.source.line);
-    errors.extend(
+    out.errors.extend(
         unmatched
             .into_iter()
             .map(|p| p.invalid("predicted record has no gold article with this id".into())),
     );
-    (pairs, errors)
+    out
 }
 
 #[cfg(test)]
@@ -321,7 +373,8 @@ mod tests {
                 "not json\n",
             ),
         );
-        let (docs, errors) = read_docs(&gold).unwrap();
+        let gold_side = read_docs(&gold).unwrap();
+        let (docs, errors) = (&gold_side.docs, &gold_side.errors);
         assert_eq!(docs.len(), 1);
         assert_eq!(docs[0].actors.as_ref().unwrap()[0].state_code().as_deref(), Some("PAK"));
         let msgs: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
@@ -329,7 +382,7 @@ mod tests {
         assert!(msgs[0].contains(&at(3, " (id b)")) && msgs[0].ends_with("entity 0 has start 5 >= end 5"));
         assert!(msgs[1].contains(&at(4, " (id a)")) && msgs[1].ends_with("id seen before, on line 1"));
         assert!(
-            msgs[2].contains(&at(5, ":")) && msgs[2].contains("unknown variant `supports`"),
+            msgs[2].contains(&at(5, " (id c)")) && msgs[2].contains("unknown variant `supports`"),
             "{}",
             msgs[2]
         );
@@ -347,24 +400,27 @@ mod tests {
                 "{\"id\": \"z\", \"text\": \"x\", \"entities\": []}\n",
             ),
         );
-        let (pdocs, perrors) = read_docs(&pred).unwrap();
-        assert!(perrors.is_empty());
+        let pred_side = read_docs(&pred).unwrap();
+        assert!(pred_side.errors.is_empty());
+        let pdocs = &pred_side.docs;
         let s = &pdocs[0].stances.as_ref().unwrap()[0];
         assert_eq!(
             (s.actor_name.as_deref(), s.actor_code.as_deref()),
             (Some("Pakistan"), Some("PAK"))
         );
         assert_eq!(pdocs[0].actors.as_ref().unwrap()[0].mentions, [(0, 8)]);
-        let (pairs, errors) = pair(docs, pdocs);
-        assert_eq!(pairs.len(), 1);
-        assert_eq!(errors.len(), 1);
-        let e = errors[0].to_string();
+        let paired = pair(gold_side, pred_side);
+        assert_eq!(paired.pairs.len(), 1);
+        // the 4 rejected gold lines, then pred's id z; the gold records of ids b and c were
+        // rejected already, so they are left out without a second error
+        assert_eq!((paired.errors.len(), paired.left_out), (5, 4));
+        let e = paired.errors[4].to_string();
         assert!(
             e.contains("pred.jsonl:2 (id z)") && e.ends_with("no gold article with this id"),
             "{e}"
         );
         let map = HashMap::from([("GPE".to_string(), "LOC".to_string())]);
-        assert_eq!(pairs[0].0.spans(&map), [(0, 8, "LOC".to_string())]);
+        assert_eq!(paired.pairs[0].0.spans(&map), [(0, 8, "LOC".to_string())]);
     }
 
     #[test]
@@ -382,13 +438,31 @@ mod tests {
             "p.jsonl",
             "{\"id\": \"a\", \"text\": \"Pakistani\"}\n{\"id\": \"b\", \"text\": \"é\"}\n",
         );
-        let (pairs, errors) = pair(read_docs(&gold).unwrap().0, read_docs(&pred).unwrap().0);
-        assert!(pairs.is_empty());
-        let msgs: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+        let paired = pair(read_docs(&gold).unwrap(), read_docs(&pred).unwrap());
+        assert!(paired.pairs.is_empty());
+        assert_eq!(paired.left_out, 3);
+        let msgs: Vec<String> = paired.errors.iter().map(|e| e.to_string()).collect();
         assert!(
             msgs[0].contains("g.jsonl:1 (id a)") && msgs[0].contains("\"Pakistan\" but the text there is \"akistani\"")
         );
         assert!(msgs[1].contains("g.jsonl:2 (id b)") && msgs[1].ends_with("lies beyond the text (1 code points)"));
         assert!(msgs[2].contains("g.jsonl:3 (id c)") && msgs[2].ends_with("no predicted record with this id"));
+    }
+
+    #[test]
+    fn a_rejected_record_is_reported_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let gold = write(dir.path(), "g.jsonl", "{\"id\": \"a\", \"entities\": []}\n");
+        // the predicted entity lies beyond its own text
+        let pred = write(
+            dir.path(),
+            "p.jsonl",
+            "{\"id\": \"a\", \"text\": \"Bob\", \"entities\": [{\"start\": 0, \"end\": 9, \"label\": \"PER\"}]}\n",
+        );
+        let paired = pair(read_docs(&gold).unwrap(), read_docs(&pred).unwrap());
+        let msgs: Vec<String> = paired.errors.iter().map(|e| e.to_string()).collect();
+        assert_eq!(msgs.len(), 1, "{msgs:?}");
+        assert!(msgs[0].contains("p.jsonl:1 (id a): entity 0 [0, 9) lies beyond the text (3 code points)"));
+        assert_eq!((paired.pairs.len(), paired.left_out), (0, 1));
     }
 }

@@ -19,8 +19,9 @@
 //! (so a wrong-label prediction is spurious for its label and the gold span missed for its own),
 //! as `nervaluate` does; per-label `strict` equals seqeval's per-type figures.
 //!
-//! Spans are half-open `[start, end)` in any unit (code points, words); two spans overlap when
-//! they share at least one unit. A duplicate prediction cannot take a gold span twice.
+//! Spans are half-open `[start, end)` in any unit (code points, words); a prediction overlaps a
+//! gold span when it shares at least 1% of the gold span's units with it (any unit for spans up to
+//! 100 long), nervaluate's default. A duplicate prediction cannot take a gold span twice.
 
 use std::collections::BTreeMap;
 use std::ops::AddAssign;
@@ -191,8 +192,11 @@ fn sorted(spans: &[LabeledSpan]) -> Vec<&LabeledSpan> {
     v
 }
 
-fn overlaps(a: &LabeledSpan, b: &LabeledSpan) -> bool {
-    a.0 < b.1 && b.0 < a.1
+/// Whether `pred` overlaps `gold` by at least 1% of the gold span (nervaluate's
+/// `min_overlap_percentage=1`): any overlap for spans up to 100 units.
+fn overlaps(gold: &LabeledSpan, pred: &LabeledSpan) -> bool {
+    let shared = gold.1.min(pred.1).saturating_sub(gold.0.max(pred.0));
+    shared > 0 && shared * 100 >= gold.1 - gold.0
 }
 
 fn same_bounds(a: &LabeledSpan, b: &LabeledSpan) -> bool {
@@ -410,6 +414,16 @@ mod tests {
         assert_eq!(sc.strict.f1, 0.0);
         assert!((sc.partial.f1 - 0.5).abs() < EPS);
         assert_eq!(sc.type_.f1, 1.0);
+    }
+
+    #[test]
+    fn overlap_must_cover_one_percent_of_a_long_gold_span() {
+        // 1 of 150 units is under 1%: spurious and missed; 2 of 150 is enough.
+        let gold = spans(&[(0, 150, "MISC")]);
+        let s = Schemes::of_document(&gold, &spans(&[(149, 155, "MISC")]));
+        assert_eq!(counts(&s.type_), [0, 0, 0, 1, 1]);
+        let s = Schemes::of_document(&gold, &spans(&[(148, 155, "MISC")]));
+        assert_eq!(counts(&s.type_), [1, 0, 0, 0, 0]);
     }
 
     #[test]

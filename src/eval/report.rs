@@ -6,7 +6,8 @@
 //! |---|---|
 //! | `gold`, `pred` | the two files |
 //! | `articles` | articles scored (ids on both sides, usable) |
-//! | `errors` | records left out, each reported on stderr |
+//! | `left_out` | gold records not scored (rejected, or no usable prediction) |
+//! | `errors` | problems reported on stderr, one per record |
 //! | `label_map` | `--label-map`, applied to both sides' entity labels |
 //! | `entities.scored` | `false` (with `entities.reason`) when a side has no `entities` |
 //! | `entities.{strict,exact,partial,type}.{precision,recall,f1,correct,incorrect,partial,missed,spurious,possible,actual}` | micro over all entities ([`crate::eval::entities`]) |
@@ -21,8 +22,14 @@
 //! | `stances.per_target.T.*` | triples of target `T` |
 //! | `per_article[]` | with `--per-article`: `id`, `entities` (the four schemes), `states`, `mentions`, `triples`, `pairs` |
 //!
-//! A floor (`--min KEY=VALUE`) names any numeric key above. It fails when the figure is below the
-//! value or its section is not scored; a key that does not exist is a usage error.
+//! A ratio with nothing to count (precision without predictions, recall without gold items, polarity
+//! accuracy without matched pairs) is 0, as in seqeval and nervaluate; `--per-article` rows show it
+//! so for an article with nothing of that kind on either side.
+//!
+//! A floor (`--min KEY=VALUE`) names a numeric key above, outside `per_article`, with labels and
+//! targets as path parts (a name containing `.` cannot be addressed). It fails when the figure is
+//! below the value or its section is not scored; a key that the report does not have (including a
+//! label found in neither file) is a usage error, exit 2.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -33,7 +40,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::eval::actors::{self, ActorCounts};
-use crate::eval::data::Doc;
+use crate::eval::data::{Doc, Paired};
 use crate::eval::entities::{Counts, EntityScorer, EntityScores, Scheme, SchemeScore, Schemes};
 use crate::eval::spans::{Accuracy, Prf};
 use crate::eval::stances::{self, StanceCounts};
@@ -133,6 +140,7 @@ pub struct Report {
     pub gold: String,
     pub pred: String,
     pub articles: usize,
+    pub left_out: usize,
     pub errors: usize,
     pub label_map: BTreeMap<String, String>,
     pub entities: Section<EntityScores>,
@@ -159,14 +167,14 @@ fn coverage(pairs: &[(Doc, Doc)], field: &str, has: impl Fn(&Doc) -> bool) -> Re
     Ok(())
 }
 
-/// Scores paired articles. `errors` is the number of records left out (already reported).
+/// Scores the paired articles.
 pub fn evaluate(
-    pairs: &[(Doc, Doc)],
+    paired: &Paired,
     label_map: &HashMap<String, String>,
     per_article: bool,
     files: (&str, &str),
-    errors: usize,
 ) -> Report {
+    let pairs = &paired.pairs;
     let ent_ok = coverage(pairs, "entities", |d| d.entities.is_some());
     let act_ok = coverage(pairs, "actors", |d| d.actors.is_some());
     let sta_ok = coverage(pairs, "stances", |d| d.stances.is_some());
@@ -211,7 +219,8 @@ pub fn evaluate(
         gold: files.0.to_string(),
         pred: files.1.to_string(),
         articles: pairs.len(),
-        errors,
+        left_out: paired.left_out,
+        errors: paired.errors.len(),
         label_map: label_map.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
         entities: Section::new(ent_ok.map(|()| entity_scorer.finish())),
         actors: Section::new(act_ok.map(|()| ActorScores::from(&actor_counts))),
@@ -234,7 +243,12 @@ impl FromStr for Floor {
         let (key, value) = s
             .split_once('=')
             .ok_or_else(|| format!("expected KEY=VALUE (e.g. entities.strict.f1=0.80), got {s:?}"))?;
-        let min: f64 = value.trim().parse().map_err(|_| format!("{value:?} is not a number"))?;
+        let min = value
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite())
+            .ok_or_else(|| format!("{value:?} is not a finite number"))?;
         Ok(Floor {
             key: key.trim().to_string(),
             min,
@@ -294,8 +308,8 @@ impl Report {
         };
         let _ = writeln!(
             o,
-            "{} articles scored, {} left out (gold {}, predicted {}){map}",
-            self.articles, self.errors, self.gold, self.pred
+            "{} articles scored, {} gold records left out, {} errors (gold {}, predicted {}){map}",
+            self.articles, self.left_out, self.errors, self.gold, self.pred
         );
         let _ = writeln!(o);
         match &self.entities.scores {
@@ -424,6 +438,7 @@ mod tests {
         );
         assert!("entities.strict.f1".parse::<Floor>().is_err());
         assert!("x=high".parse::<Floor>().is_err());
+        assert!("x=nan".parse::<Floor>().is_err());
 
         let report = serde_json::json!({
             "entities": {"scored": true, "strict": {"f1": 0.75}, "per_label": {"PER": {"f1": 0.9}}},
