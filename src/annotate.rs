@@ -1,4 +1,5 @@
-//! `cyberstance annotate`: stream a corpus through the [`Annotator`] and write JSONL.
+//! `cyberstance annotate`: stream a corpus through the [`Annotator`] and the actor [`Linker`], and
+//! write JSONL.
 //!
 //! Records are read lazily and processed in chunks; each chunk's records are written in input
 //! order and flushed before the next chunk starts, so a crash loses at most the chunk in flight and
@@ -9,11 +10,12 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
+use crate::actors::{Linked, Linker};
 use crate::corpus::{Article, Corpus, Entry};
 use crate::error::Result;
 use crate::pipeline::Annotator;
 use crate::progress::Progress;
-use crate::record::{round_score, Entity, JsonlWriter, Record, SCHEMA_VERSION};
+use crate::record::{round_score, Actor as RecordActor, Entity, JsonlWriter, Mention, Record, SCHEMA_VERSION};
 use crate::text::CharOffsets;
 
 /// What a run did.
@@ -31,6 +33,7 @@ fn chunk_size(batch_size: usize) -> usize {
 
 pub fn annotate(
     annotator: &mut Annotator,
+    linker: &Linker,
     inputs: &[PathBuf],
     out: &mut JsonlWriter,
     batch_size: usize,
@@ -66,12 +69,18 @@ pub fn annotate(
             let texts: Vec<&str> = articles.iter().map(|a| a.text.as_str()).collect();
             annotator.tag(&texts)?
         };
+        // linking actors, in parallel; order is kept
+        let linked: Vec<std::result::Result<(usize, Linked), String>> = articles
+            .par_iter()
+            .zip(tagged)
+            .map(|(a, t)| t.map(|t| (t.tokens, linker.link(&a.text, &t.spans))))
+            .collect();
         let mut tokens = 0;
-        for (article, result) in articles.drain(..).zip(tagged) {
+        for (article, result) in articles.drain(..).zip(linked) {
             match result {
-                Ok(t) => {
-                    tokens += t.tokens as u64;
-                    out.write(&to_record(article, &t.spans, annotator))?;
+                Ok((n_tokens, linked)) => {
+                    tokens += n_tokens as u64;
+                    out.write(&to_record(article, linked, annotator))?;
                     summary.ok += 1;
                 }
                 Err(message) => {
@@ -88,18 +97,44 @@ pub fn annotate(
 }
 
 /// Builds the output record: byte spans become code-point spans plus the sliced text.
-pub fn to_record(article: Article, spans: &[crate::ner::Span], annotator: &Annotator) -> Record {
+pub fn to_record(article: Article, linked: Linked, annotator: &Annotator) -> Record {
     let chars = CharOffsets::new(&article.text);
-    let entities = spans
+    let text = &article.text;
+    let mention = |s: usize, e: usize| Mention {
+        start: chars.char_at(s),
+        end: chars.char_at(e),
+        start_byte: s,
+        end_byte: e,
+        text: text[s..e].to_string(),
+    };
+    let entities = linked
+        .entities
+        .into_iter()
+        .map(|x| {
+            let m = mention(x.span.start_byte, x.span.end_byte);
+            Entity {
+                start: m.start,
+                end: m.end,
+                start_byte: m.start_byte,
+                end_byte: m.end_byte,
+                text: m.text,
+                label: x.span.label,
+                score: round_score(x.span.score),
+                actor: x.actor.map(|a| linked.actors[a].id.clone()),
+                source: x.from_gazetteer.then(|| "gazetteer".to_string()),
+            }
+        })
+        .collect();
+    let actors = linked
+        .actors
         .iter()
-        .map(|s| Entity {
-            start: chars.char_at(s.start_byte),
-            end: chars.char_at(s.end_byte),
-            start_byte: s.start_byte,
-            end_byte: s.end_byte,
-            text: article.text[s.start_byte..s.end_byte].to_string(),
-            label: s.label.clone(),
-            score: round_score(s.score),
+        .map(|a| RecordActor {
+            id: a.id.clone(),
+            name: a.name.clone(),
+            kind: a.kind,
+            code: a.code.clone(),
+            affiliation: a.affiliation.clone(),
+            mentions: a.mentions.iter().map(|&(s, e)| mention(s, e)).collect(),
         })
         .collect();
     Record {
@@ -109,6 +144,7 @@ pub fn to_record(article: Article, spans: &[crate::ner::Span], annotator: &Annot
         meta: article.meta,
         bom_removed: article.bom_removed,
         entities,
+        actors,
         model: annotator.model.clone(),
     }
 }

@@ -1,6 +1,7 @@
 //! The subcommands, called by the binary with parsed arguments. Returns what the binary needs to
 //! pick an exit code.
 
+use crate::actors::{gazetteer, Linker};
 use crate::annotate::{annotate, Summary};
 use crate::backend::onnx::{default_library, OnnxBackend};
 use std::collections::HashMap;
@@ -44,6 +45,7 @@ pub fn build_annotator(args: &ModelArgs) -> Result<Annotator> {
 
 pub fn run_annotate(args: &AnnotateArgs) -> Result<Summary> {
     let mut annotator = build_annotator(&args.model)?;
+    let linker = Linker::load(&args.gazetteer.clone().unwrap_or_else(gazetteer::default_dir))?;
     let mut out = JsonlWriter::create(&args.output)?;
     let total = if args.quiet {
         None
@@ -54,6 +56,7 @@ pub fn run_annotate(args: &AnnotateArgs) -> Result<Summary> {
     let started = std::time::Instant::now();
     let summary = annotate(
         &mut annotator,
+        &linker,
         &args.inputs,
         &mut out,
         args.model.batch_size,

@@ -74,6 +74,10 @@ pub struct AnnotateArgs {
     /// No progress bar (it is also hidden when stderr is not a terminal); errors and the summary still print.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Gazetteer directory (states.tsv, bodies.tsv, words.tsv). Default: $CYBERSTANCE_GAZETTEER, else
+    /// the shipped models/gazetteer.
+    #[arg(long, value_name = "DIR")]
+    pub gazetteer: Option<PathBuf>,
     #[command(flatten)]
     pub model: ModelArgs,
 }

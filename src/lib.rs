@@ -1,10 +1,12 @@
 //! cyberstance: annotate news about cyber threats and international peace and security.
 //!
 //! The stages, one module each: [`corpus`] (read) -> [`tokenize`] (subwords, shapes, windows) ->
-//! [`backend`] (model runtime) -> [`ner`] (decode entities) -> [`record`] (write JSONL).
+//! [`backend`] (model runtime) -> [`ner`] (decode entities) -> [`actors`] (link, refine labels)
+//! -> [`record`] (write JSONL).
 //! [`pipeline`] joins tokenize/backend/ner over a chunk of articles; [`annotate`] streams a corpus
 //! through it. [`eval`] scores output.
 
+pub mod actors;
 pub mod annotate;
 pub mod app;
 pub mod backend;

@@ -2,7 +2,7 @@
 //! order. Tests parse it back with these types.
 //!
 //! ```json
-//! {"schema_version": 1,
+//! {"schema_version": 2,
 //!  "id": "003_99c002cf2c6bae32",            // from the input (file stem, or the JSONL `id`)
 //!  "text": "Pakistan seeks steps ...",       // the article text as read (BOM removed)
 //!  "meta": {"url": "..."},                   // other JSONL fields, byte for byte, in order; omitted if none
@@ -10,11 +10,20 @@
 //!  "entities": [{"start": 0, "end": 8,       // Unicode code points into `text`, end exclusive
 //!                "start_byte": 0, "end_byte": 8,   // the same span in UTF-8 bytes
 //!                "text": "Pakistan",         // == text[start:end]
-//!                "label": "LOC",             // PER | ORG | LOC | MISC (the shipped model)
-//!                "score": 0.9981}],          // mean probability of the span's word labels
+//!                "label": "GPE",             // PER | ORG | GPE | NORP | LOC | MISC
+//!                "score": 0.9981,            // mean probability of the span's word labels
+//!                "actor": "PAK",             // the actor it names; omitted if none
+//!                "source": "gazetteer"}],    // only for names the model missed (score 1)
+//!  "actors": [{"id": "PAK",                  // ISO3 for states, gazetteer id for bodies, else a slug
+//!              "name": "Pakistan",
+//!              "kind": "state",              // state | igo | org | person | group
+//!              "code": "PAK",                // ISO 3166-1 alpha-3 for states, else null
+//!              "affiliation": null,          // for people: the actor id they speak for
+//!              "mentions": [{"start": 0, "end": 8, "start_byte": 0, "end_byte": 8, "text": "Pakistan"}]}],
 //!  "model": {"name": "ner-minilm-conll03", "version": "1.0.0", "backend": "onnxruntime"}}
 //! ```
 //! `schema_version` changes whenever a field changes meaning or is removed; adding a field does not.
+//! Version 2: labels GPE and NORP (countries and cities are no longer LOC), `actors`, `entity.actor`.
 
 use std::io::Write;
 
@@ -23,7 +32,7 @@ use serde::{Deserialize, Serialize};
 use crate::corpus::Meta;
 use crate::error::{Error, Result};
 
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Record {
@@ -35,6 +44,7 @@ pub struct Record {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub bom_removed: bool,
     pub entities: Vec<Entity>,
+    pub actors: Vec<Actor>,
     pub model: ModelInfo,
 }
 
@@ -47,6 +57,30 @@ pub struct Entity {
     pub text: String,
     pub label: String,
     pub score: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// A span of the text: code points and bytes, and the text itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Mention {
+    pub start: usize,
+    pub end: usize,
+    pub start_byte: usize,
+    pub end_byte: usize,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Actor {
+    pub id: String,
+    pub name: String,
+    pub kind: crate::actors::Kind,
+    pub code: Option<String>,
+    pub affiliation: Option<String>,
+    pub mentions: Vec<Mention>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

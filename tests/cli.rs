@@ -46,6 +46,19 @@ fn check_offsets(r: &Record) {
         assert_eq!(&r.text[e.start_byte..e.end_byte], e.text, "bytes, {}", r.id);
         assert!(!e.text.trim().is_empty() && e.text.trim() == e.text, "{:?}", e.text);
         assert!(e.score > 0.0 && e.score <= 1.0);
+        if let Some(a) = &e.actor {
+            assert!(r.actors.iter().any(|x| &x.id == a), "entity actor {a} is listed");
+        }
+    }
+    for a in &r.actors {
+        for m in &a.mentions {
+            let by_chars: String = chars[m.start..m.end].iter().collect();
+            assert_eq!(by_chars, m.text, "mention code points, {}", r.id);
+            assert_eq!(&r.text[m.start_byte..m.end_byte], m.text, "mention bytes, {}", r.id);
+        }
+        if let Some(x) = &a.affiliation {
+            assert!(r.actors.iter().any(|y| &y.id == x), "affiliation {x} is listed");
+        }
     }
 }
 
@@ -98,11 +111,20 @@ fn seed_articles_slice_exactly_and_name_the_actors() {
             .any(|e| e.text == text && e.label == label)
     };
     assert!(has("003", "Aamir Khan", "PER"));
-    assert!(has("003", "Pakistan", "LOC"));
+    assert!(has("003", "Pakistan", "GPE"));
+    assert!(has("003", "Pakistani", "NORP"));
     assert!(has("003", "UN Security Council", "ORG"));
     assert!(has("000", "Izumi Nakamitsu", "PER"));
-    assert!(has("001", "Netherlands", "LOC"));
+    assert!(has("001", "Netherlands", "GPE"));
     assert!(has("002", "Chatham House", "ORG"));
+    // actors: the envoy speaks for Pakistan; "the Pakistani envoy" is him
+    let r003 = recs.iter().find(|r| r.id.starts_with("003")).unwrap();
+    let actor = |id: &str| r003.actors.iter().find(|a| a.id == id).unwrap();
+    assert_eq!(actor("PAK").code.as_deref(), Some("PAK"));
+    let khan = actor("aamir-khan");
+    assert_eq!(khan.affiliation.as_deref(), Some("PAK"));
+    assert!(khan.mentions.iter().any(|m| m.text == "the Pakistani envoy"));
+    assert!(actor("unsc").mentions.iter().any(|m| m.text == "Council"));
 }
 
 #[test]

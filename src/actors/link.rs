@@ -1,0 +1,895 @@
+//! The linking rules (listed in the [`crate::actors`] module doc), over one article.
+
+use std::collections::HashMap;
+
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::gazetteer::{key, Entry, Gazetteer, Kind};
+use super::{Actor, Linked, LinkedEntity};
+use crate::ner::Span;
+
+/// How far back (bytes) a pronoun or description looks for the actor it refers to.
+const PERSON_REACH: usize = 2000;
+const GROUP_REACH: usize = 600;
+/// Longest apposition searched for a person's affiliation (bytes).
+const APPOSITION_REACH: usize = 160;
+/// Words between "the" and a role noun ("the Pakistani envoy", "the UN disarmament chief").
+const MAX_MODIFIERS: usize = 3;
+
+/// Words that may follow a role noun that ends a description ("the envoy said", "the head of").
+const AFTER_ROLE: &[&str] = &[
+    "of", "who", "also", "to", "and", "at", "in", "on", "for", "from", "that", "as", "then", "later", "further",
+];
+
+/// What an actor is, before ids are given out.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Who {
+    State(usize),
+    Body(usize),
+    Office(usize),
+    Person,
+    Org,
+    Group,
+}
+
+#[derive(Debug, Clone)]
+struct Draft {
+    who: Who,
+    name: String,
+    affiliation: Option<usize>,
+}
+
+pub(crate) struct Article<'a> {
+    g: &'a Gazetteer,
+    text: &'a str,
+    /// Word tokens (byte spans of segments with a letter or digit).
+    toks: Vec<(usize, usize)>,
+    actors: Vec<Draft>,
+    entities: Vec<LinkedEntity>,
+    /// (start, end, actor) of every mention.
+    mentions: Vec<(usize, usize, usize)>,
+    /// Acronyms defined in the article, and other aliases -> actor.
+    aliases: HashMap<String, usize>,
+}
+
+fn is_word(s: &str) -> bool {
+    s.chars().any(char::is_alphanumeric)
+}
+
+fn starts_upper(s: &str) -> bool {
+    s.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// A stable id from a name: lower case, runs of other characters as one `-`.
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+/// Initials of the capitalised words of a name ("Global Forum on Cyber Expertise" -> "GFCE").
+fn initials(name: &str) -> String {
+    name.unicode_words()
+        .filter(|w| starts_upper(w))
+        .filter_map(|w| w.chars().next())
+        .collect()
+}
+
+impl<'a> Article<'a> {
+    pub(crate) fn new(g: &'a Gazetteer, text: &'a str) -> Self {
+        // Word tokens, a possessive "'s" split off ("Council’s" -> "Council").
+        let toks = text
+            .split_word_bound_indices()
+            .filter(|(_, w)| is_word(w))
+            .map(|(i, w)| {
+                // U+202F (narrow no-break space) joins words in UAX 29; it is space here.
+                let lead = w.len() - w.trim_start().len();
+                let w = w.trim();
+                let stem = w
+                    .strip_suffix("'s")
+                    .or_else(|| w.strip_suffix("’s"))
+                    .filter(|s| !s.is_empty());
+                (i + lead, i + lead + stem.unwrap_or(w).len())
+            })
+            .collect();
+        Article {
+            g,
+            text,
+            toks,
+            actors: Vec::new(),
+            entities: Vec::new(),
+            mentions: Vec::new(),
+            aliases: HashMap::new(),
+        }
+    }
+
+    pub(crate) fn run(mut self, spans: &[Span]) -> Linked {
+        let mut spans: Vec<(Span, bool)> = spans
+            .iter()
+            .filter_map(|s| self.normalise(s.clone()))
+            .map(|s| (s, false))
+            .collect();
+        let descriptive = self.scan_gazetteer(&mut spans);
+        spans.sort_by_key(|(s, _)| (s.start_byte, s.end_byte));
+        for (span, from_gazetteer) in spans {
+            self.classify(span, from_gazetteer);
+        }
+        self.scan_short_forms();
+        self.descriptions(&descriptive);
+        self.affiliations();
+        self.finish()
+    }
+
+    fn t(&self, (s, e): (usize, usize)) -> &'a str {
+        &self.text[s..e]
+    }
+
+    /// Index of the first token starting at or after `byte`.
+    fn tok_at(&self, byte: usize) -> usize {
+        self.toks.partition_point(|t| t.0 < byte)
+    }
+
+    /// The text between two tokens is only spaces.
+    fn spaced(&self, a: usize, b: usize) -> bool {
+        self.text[self.toks[a].1..self.toks[b].0]
+            .chars()
+            .all(char::is_whitespace)
+    }
+
+    // ---- 1. spans ----------------------------------------------------------------------------
+
+    fn normalise(&self, mut s: Span) -> Option<Span> {
+        let t = &self.text[s.start_byte..s.end_byte];
+        s.start_byte += t.len() - t.trim_start().len();
+        s.end_byte -= t.len() - t.trim_end().len();
+        let t = &self.text[s.start_byte..s.end_byte];
+        if let Some(rest) = t.strip_prefix("the").or_else(|| t.strip_prefix("The")) {
+            let name = rest.trim_start();
+            if name.len() < rest.len() && !name.is_empty() {
+                s.start_byte = s.end_byte - name.len();
+            }
+        }
+        for poss in ["'s", "’s", "’", "'"] {
+            let t = &self.text[s.start_byte..s.end_byte];
+            if t.len() > poss.len() + 1 && t.ends_with(poss) {
+                s.end_byte -= poss.len();
+            }
+        }
+        if s.label == "PER" {
+            // Leading titles are not part of a name; a title alone is no entity.
+            let mut i = self.tok_at(s.start_byte);
+            while i < self.toks.len() && self.toks[i].1 <= s.end_byte {
+                let w = self.t(self.toks[i]);
+                let dotted = self.text[self.toks[i].1..].starts_with('.');
+                let is_title =
+                    self.g.words.title.contains(w) || (dotted && self.g.words.title.contains(&format!("{w}.")));
+                if !is_title {
+                    break;
+                }
+                i += 1;
+            }
+            if i >= self.toks.len() || self.toks[i].0 >= s.end_byte {
+                return None;
+            }
+            s.start_byte = s.start_byte.max(self.toks[i].0);
+        }
+        // "Estonian-led", "US-backed": the name, without the participle.
+        let t = &self.text[s.start_byte..s.end_byte];
+        if let Some((head, tail)) = t.rsplit_once('-') {
+            if !tail.is_empty() && tail.chars().all(char::is_lowercase) && self.g.lookup(head).is_some() {
+                s.end_byte = s.start_byte + head.len();
+            }
+        }
+        // Generic technologies and plurals of acronyms ("ICTs", "CERTs") are not entities.
+        let t = key(&self.text[s.start_byte..s.end_byte]);
+        let plural_acronym =
+            t.len() >= 3 && t.ends_with('s') && t[..t.len() - 1].chars().all(|c| c.is_ascii_uppercase());
+        let lower_case = !t.chars().any(char::is_uppercase) && self.g.lookup(&t).is_none();
+        if t.trim().is_empty() || plural_acronym || lower_case || self.g.words.not_entity.contains(&t) {
+            return None;
+        }
+        Some(s)
+    }
+
+    /// "UNITED NATIONS (APP):" at the start of a line: a place, in capitals, then an agency.
+    fn is_dateline(&self, s: &Span) -> bool {
+        let line_start = self.text[..s.start_byte].rfind('\n').map_or(0, |i| i + 1);
+        let t = &self.text[s.start_byte..s.end_byte];
+        if !self.text[line_start..s.start_byte].trim().is_empty()
+            || t.chars().any(char::is_lowercase)
+            || t.chars().filter(|c| c.is_alphabetic()).count() < 3
+        {
+            return false;
+        }
+        let mut rest = self.text[s.end_byte..].trim_start();
+        if rest.starts_with('(') {
+            match rest.find(')') {
+                Some(i) if i < 40 => rest = rest[i + 1..].trim_start(),
+                _ => return false,
+            }
+        }
+        rest.starts_with([':', '–', '—', '-'])
+    }
+
+    /// "state of" right before: a US state ("the US state of Georgia"), not a country.
+    fn after_state_of(&self, start: usize) -> bool {
+        let before = self.text[..start].trim_end();
+        before.ends_with("state of") || before.ends_with("State of")
+    }
+
+    /// A capital that acts for its state: followed by a possessive or a verb of saying or doing.
+    fn acts(&self, end: usize) -> bool {
+        let rest = &self.text[end..];
+        if rest.starts_with("'s") || rest.starts_with("’s") {
+            return true;
+        }
+        let i = self.tok_at(end);
+        i < self.toks.len()
+            && self.text[end..self.toks[i].0].chars().all(char::is_whitespace)
+            && self.g.words.agent_verb.contains(self.t(self.toks[i]))
+    }
+
+    // ---- 2. entities -------------------------------------------------------------------------
+
+    fn actor(&mut self, who: Who, name: &str) -> usize {
+        if let Some(i) = self
+            .actors
+            .iter()
+            .position(|a| a.who == who && !matches!(who, Who::Person | Who::Org))
+        {
+            return i;
+        }
+        self.actors.push(Draft {
+            who,
+            name: name.to_string(),
+            affiliation: None,
+        });
+        self.actors.len() - 1
+    }
+
+    fn state_actor(&mut self, i: usize) -> usize {
+        let name = self.g.states[i].name.clone();
+        self.actor(Who::State(i), &name)
+    }
+
+    fn body_actor(&mut self, i: usize) -> usize {
+        let name = self.g.bodies[i].name.clone();
+        self.actor(Who::Body(i), &name)
+    }
+
+    fn classify(&mut self, mut span: Span, from_gazetteer: bool) {
+        let text = &self.text[span.start_byte..span.end_byte];
+        let not_person = span.label != "PER";
+        let mut actor = None;
+        if self.is_dateline(&span) {
+            span.label = "LOC".into();
+        } else {
+            match self.g.lookup(text) {
+                Some(Entry::StateName(i)) if not_person => {
+                    span.label = "GPE".into();
+                    if !self.after_state_of(span.start_byte) {
+                        actor = Some(self.state_actor(i));
+                    }
+                }
+                Some(Entry::Demonym(i)) if not_person => {
+                    span.label = "NORP".into();
+                    actor = Some(self.state_actor(i));
+                }
+                Some(Entry::Capital(i)) if not_person => {
+                    span.label = "GPE".into();
+                    if self.acts(span.end_byte) {
+                        actor = Some(self.state_actor(i));
+                    }
+                }
+                Some(Entry::Body(i)) if not_person || text.chars().all(|c| !c.is_lowercase()) => {
+                    span.label = "ORG".into();
+                    actor = Some(self.body_actor(i));
+                }
+                // An office alone is a title, not an entity; `descriptions` makes it a mention.
+                Some(Entry::Office(_)) => return,
+                _ => match span.label.as_str() {
+                    "LOC" if !self.g.words.region.contains(&key(text)) => span.label = "GPE".into(),
+                    "MISC" if self.g.words.norp.contains(&key(text)) => span.label = "NORP".into(),
+                    "ORG" => actor = Some(self.org_actor(&span)),
+                    "PER" => actor = Some(self.person_actor(&span)),
+                    _ => {}
+                },
+            }
+        }
+        if let Some(a) = actor {
+            self.define_acronym(span.end_byte, a);
+            self.mentions.push((span.start_byte, span.end_byte, a));
+        }
+        self.entities.push(LinkedEntity {
+            span,
+            actor,
+            from_gazetteer,
+        });
+    }
+
+    /// "Full Name (ACR)": ACR names the same actor from here on.
+    fn define_acronym(&mut self, end: usize, actor: usize) {
+        let rest = self.text[end..].trim_start_matches([' ', '\u{a0}']);
+        if let Some(inner) = rest.strip_prefix('(') {
+            if let Some(close) = inner.find(')') {
+                let acr = &inner[..close];
+                let letters = acr.chars().filter(|c| c.is_alphabetic()).count();
+                if (2..=10).contains(&letters)
+                    && acr.chars().all(|c| c.is_uppercase() || c.is_ascii_digit() || c == '-')
+                {
+                    self.aliases.insert(acr.to_string(), actor);
+                }
+            }
+        }
+    }
+
+    /// The most recent actor (by mention) before `pos` that satisfies `pred`, within `reach` bytes.
+    fn last_before(&self, pos: usize, reach: usize, pred: impl Fn(usize) -> bool) -> Option<usize> {
+        self.mentions
+            .iter()
+            .filter(|m| m.1 <= pos && pos - m.1 <= reach && pred(m.2))
+            .max_by_key(|m| m.0)
+            .map(|m| m.2)
+    }
+
+    fn org_actor(&mut self, span: &Span) -> usize {
+        let name = key(&self.text[span.start_byte..span.end_byte]);
+        if let Some(&a) = self.aliases.get(&name) {
+            return a;
+        }
+        // A short form of a body mentioned before ("Council" after "Security Council").
+        let bodies: Vec<usize> = self.g.bodies_with_short(&name).collect();
+        if !bodies.is_empty() {
+            let hit = self.last_before(
+                span.start_byte,
+                usize::MAX,
+                |a| matches!(self.actors[a].who, Who::Body(b) if bodies.contains(&b)),
+            );
+            if let Some(a) = hit {
+                return a;
+            }
+        }
+        let folded = name.to_lowercase();
+        let is_acronym = (2..=8).contains(&name.chars().count()) && name.chars().all(|c| c.is_uppercase());
+        let same = self.actors.iter().rposition(|a| {
+            matches!(a.who, Who::Org | Who::Body(_))
+                && (a.name.to_lowercase() == folded || (is_acronym && initials(&a.name) == name))
+        });
+        if let Some(a) = same {
+            return a;
+        }
+        self.actors.push(Draft {
+            who: Who::Org,
+            name,
+            affiliation: None,
+        });
+        self.actors.len() - 1
+    }
+
+    fn person_actor(&mut self, span: &Span) -> usize {
+        let name = key(&self.text[span.start_byte..span.end_byte]);
+        let words: Vec<&str> = name.unicode_words().collect();
+        let same = self.actors.iter().rposition(|a| {
+            if a.who != Who::Person {
+                return false;
+            }
+            let theirs: Vec<&str> = a.name.unicode_words().collect();
+            words.iter().all(|w| theirs.contains(w)) || theirs.iter().all(|w| words.contains(w))
+        });
+        match same {
+            Some(a) => {
+                if words.len() > self.actors[a].name.unicode_words().count() {
+                    self.actors[a].name = name;
+                }
+                a
+            }
+            None => {
+                self.actors.push(Draft {
+                    who: Who::Person,
+                    name,
+                    affiliation: None,
+                });
+                self.actors.len() - 1
+            }
+        }
+    }
+
+    // ---- 3. names the model missed -----------------------------------------------------------
+
+    /// Gazetteer names the model missed, as new entities: matched with their case, or ignoring case
+    /// for names of two words or more that start with a capital. A name that covers model spans
+    /// whole (the model split "High Level Panel on Digital Cooperation") replaces them. Offices and
+    /// lower-case names ("an open-ended working group") come back apart, as descriptive mentions
+    /// with their determiner.
+    fn scan_gazetteer(&self, spans: &mut Vec<(Span, bool)>) -> Vec<(usize, usize, Entry)> {
+        let mut found: Vec<Span> = Vec::new();
+        let mut descriptive = Vec::new();
+        let mut i = 0;
+        while i < self.toks.len() {
+            let Some((j, entry)) = self.longest_name_at(i) else {
+                i += 1;
+                continue;
+            };
+            let (s, e) = (self.toks[i].0, self.toks[j].1);
+            i = j + 1;
+            let label = match entry {
+                Entry::Office(_) => {
+                    descriptive.push((self.with_determiner(s, &["the"]), e, entry));
+                    continue;
+                }
+                Entry::Body(_) if !starts_upper(&self.text[s..e]) => {
+                    descriptive.push((self.with_determiner(s, &["a", "an", "the"]), e, entry));
+                    continue;
+                }
+                _ if !starts_upper(&self.text[s..e]) => continue,
+                Entry::StateName(_) => "GPE",
+                Entry::Demonym(_) => "NORP",
+                Entry::Body(_) => "ORG",
+                Entry::Capital(_) if self.acts(e) => "GPE",
+                Entry::Capital(_) => continue,
+            };
+            let overlapping: Vec<&Span> = spans
+                .iter()
+                .map(|(x, _)| x)
+                .filter(|x| x.start_byte < e && s < x.end_byte)
+                .collect();
+            let swallows = overlapping
+                .iter()
+                .all(|x| s <= x.start_byte && x.end_byte <= e && (x.start_byte, x.end_byte) != (s, e));
+            if overlapping.is_empty() || swallows {
+                found.push(Span {
+                    start_byte: s,
+                    end_byte: e,
+                    label: label.to_string(),
+                    score: 1.0,
+                });
+            }
+        }
+        spans.retain(|(x, _)| {
+            !found
+                .iter()
+                .any(|f| f.start_byte <= x.start_byte && x.end_byte <= f.end_byte)
+        });
+        spans.extend(found.into_iter().map(|f| (f, true)));
+        descriptive
+    }
+
+    /// The longest gazetteer name starting at token `i`: its last token and entry.
+    fn longest_name_at(&self, i: usize) -> Option<(usize, Entry)> {
+        // "the" is left out of names ("The Netherlands" -> "Netherlands") unless it is needed
+        // ("The Hague").
+        if self.t(self.toks[i]).eq_ignore_ascii_case("the")
+            && i + 1 < self.toks.len()
+            && self.longest_name_at(i + 1).is_some()
+        {
+            return None;
+        }
+        let mut hit = None;
+        for j in i..self.toks.len().min(i + self.g.max_words) {
+            if j > i
+                && self.text[self.toks[j - 1].1..self.toks[j].0]
+                    .contains([',', ';', ':', '(', ')', '"', '“', '”', '\n'])
+            {
+                break;
+            }
+            let surface = &self.text[self.toks[i].0..self.toks[j].1];
+            let entry = match self.g.lookup_exact(surface) {
+                None if j > i && starts_upper(surface) => self.g.lookup(surface),
+                exact => exact,
+            };
+            if let Some(entry) = entry {
+                hit = Some((j, entry));
+            }
+        }
+        hit
+    }
+
+    /// `start` moved back over a preceding determiner from `dets` (case-insensitive), if any.
+    fn with_determiner(&self, start: usize, dets: &[&str]) -> usize {
+        let i = self.tok_at(start);
+        if i > 0 && self.text[self.toks[i - 1].1..start].chars().all(char::is_whitespace) {
+            let w = self.t(self.toks[i - 1]).to_lowercase();
+            if dets.contains(&w.as_str()) {
+                return self.toks[i - 1].0;
+            }
+        }
+        start
+    }
+
+    /// Short forms of bodies already mentioned ("Council"), outside entities: new ORG entities.
+    fn scan_short_forms(&mut self) {
+        let mut added = Vec::new();
+        for (i, &(s, e)) in self.toks.iter().enumerate() {
+            let w = &self.text[s..e];
+            if !starts_upper(w)
+                || self
+                    .entities
+                    .iter()
+                    .any(|x| x.span.start_byte < e && s < x.span.end_byte)
+            {
+                continue;
+            }
+            // one- and two-word forms ("Council", "Working Group")
+            let two = (i + 1 < self.toks.len() && self.spaced(i, i + 1)).then(|| (s, self.toks[i + 1].1));
+            for (s, e) in two.into_iter().chain([(s, e)]) {
+                let bodies: Vec<usize> = self.g.bodies_with_short(&self.text[s..e]).collect();
+                if bodies.is_empty() {
+                    continue;
+                }
+                let hit = self.last_before(
+                    s,
+                    usize::MAX,
+                    |a| matches!(self.actors[a].who, Who::Body(b) if bodies.contains(&b)),
+                );
+                if let Some(a) = hit {
+                    added.push((s, e, a));
+                    break;
+                }
+            }
+        }
+        for (s, e, a) in added {
+            self.mentions.push((s, e, a));
+            self.entities.push(LinkedEntity {
+                span: Span {
+                    start_byte: s,
+                    end_byte: e,
+                    label: "ORG".into(),
+                    score: 1.0,
+                },
+                actor: Some(a),
+                from_gazetteer: true,
+            });
+        }
+        self.entities.sort_by_key(|x| (x.span.start_byte, x.span.end_byte));
+    }
+
+    // ---- 4. descriptions and pronouns ---------------------------------------------------------
+
+    fn is_person(&self, a: usize) -> bool {
+        self.actors[a].who == Who::Person
+    }
+
+    /// Inside a quotation: the last quote mark before `pos` in its paragraph opens one.
+    fn in_quote(&self, pos: usize) -> bool {
+        let para = self.text[..pos].rfind('\n').map_or(0, |i| i + 1);
+        let before = &self.text[para..pos];
+        let straight = before.matches('"').count() % 2 == 1;
+        match before.rfind(['“', '”']) {
+            Some(i) => before[i..].starts_with('“') || straight,
+            None => straight,
+        }
+    }
+
+    fn descriptions(&mut self, named: &[(usize, usize, Entry)]) {
+        let mut found: Vec<(usize, usize, usize)> = Vec::new();
+        for &(s, e, entry) in named {
+            let a = match entry {
+                Entry::Office(o) => {
+                    let name = self.g.offices[o].name.clone();
+                    self.actor(Who::Office(o), &name)
+                }
+                Entry::Body(b) => self.body_actor(b),
+                _ => continue,
+            };
+            found.push((s, e, a));
+        }
+        let inside_entity = |s: usize, e: usize, ents: &[LinkedEntity]| {
+            ents.iter().any(|x| x.span.start_byte <= s && e <= x.span.end_byte)
+        };
+        let mut i = 0;
+        while i < self.toks.len() {
+            let (s, e) = self.toks[i];
+            if inside_entity(s, e, &self.entities) || found.iter().any(|f| f.0 <= s && e <= f.1) {
+                i += 1;
+                continue;
+            }
+            let w = self.t((s, e));
+            let lw = w.to_lowercase();
+            let words = &self.g.words;
+            let mut hit: Option<(usize, usize, usize)> = None;
+            if words.pronoun_person.contains(&lw) {
+                hit = self
+                    .cataphor(s)
+                    .or_else(|| {
+                        self.last_before_with(&found, s, PERSON_REACH, |a| self.is_person(a) && !self.is_office(a))
+                    })
+                    .map(|a| (s, e, a));
+            } else if words.pronoun_group.contains(&lw) {
+                hit = self
+                    .last_before_with(&found, s, GROUP_REACH, |a| self.actors[a].who == Who::Group)
+                    .map(|a| (s, e, a));
+            } else if words.pronoun_we.contains(&lw) && self.in_quote(s) {
+                let speaker = self.last_before_with(&found, s, PERSON_REACH, |a| {
+                    self.is_person(a)
+                        && self.actors[a]
+                            .affiliation
+                            .is_some_and(|x| matches!(self.actors[x].who, Who::State(_)))
+                });
+                hit = speaker.and_then(|p| self.actors[p].affiliation).map(|a| (s, e, a));
+            } else if words.group_role.contains(&lw) {
+                let start = self.with_determiner(s, &["the"]);
+                let a = self.actor(Who::Group, "panellists");
+                hit = Some((start, e, a));
+            } else if lw == "the" {
+                hit = self.description_at(i, &found);
+            }
+            match hit {
+                Some(m) => {
+                    found.push(m);
+                    i = self.tok_at(m.1);
+                }
+                None => i += 1,
+            }
+        }
+        self.mentions.extend(found);
+    }
+
+    /// "In his remarks, Ambassador X said": a pronoun in a short fronted phrase refers to the first
+    /// person named after the comma in the same sentence.
+    fn cataphor(&self, pos: usize) -> Option<usize> {
+        let sentence_start = self.text[..pos].rfind(['.', '!', '?', '\n']).map_or(0, |i| i + 1);
+        if self.text[sentence_start..pos].split_whitespace().count() > 2 {
+            return None;
+        }
+        let rest = &self.text[pos..];
+        let comma = pos + rest.find(',').filter(|&c| c < 60)?;
+        let end = pos + rest.find(['.', '!', '?', '\n']).unwrap_or(rest.len());
+        self.mentions
+            .iter()
+            .filter(|m| comma < m.0 && m.0 < end && self.is_person(m.2) && !self.is_office(m.2))
+            .min_by_key(|m| m.0)
+            .map(|m| m.2)
+    }
+
+    fn is_office(&self, a: usize) -> bool {
+        matches!(self.actors[a].who, Who::Office(_))
+    }
+
+    /// Like `last_before`, counting the mentions found by `descriptions` so far too.
+    fn last_before_with(
+        &self,
+        found: &[(usize, usize, usize)],
+        pos: usize,
+        reach: usize,
+        pred: impl Fn(usize) -> bool,
+    ) -> Option<usize> {
+        self.mentions
+            .iter()
+            .chain(found)
+            .filter(|m| m.1 <= pos && pos - m.1 <= reach && pred(m.2))
+            .max_by_key(|m| m.0)
+            .map(|m| m.2)
+    }
+
+    /// "the country", "the Pakistani envoy", "the head of the ODA" at token `i` ("the").
+    fn description_at(&mut self, i: usize, found: &[(usize, usize, usize)]) -> Option<(usize, usize, usize)> {
+        let start = self.toks[i].0;
+        let words = &self.g.words;
+        for k in 1..=MAX_MODIFIERS + 1 {
+            let j = i + k;
+            if j >= self.toks.len() || !self.spaced(j - 1, j) {
+                return None;
+            }
+            let w = self.t(self.toks[j]);
+            let lw = w.to_lowercase();
+            if k == 1 && words.state_noun.contains(&lw) {
+                let state = self.last_before_with(found, start, PERSON_REACH, |a| {
+                    matches!(self.actors[a].who, Who::State(_))
+                })?;
+                return Some((start, self.toks[j].1, state));
+            }
+            if !words.role.contains(&lw) {
+                if lw == "the" || words.agent_verb.contains(&lw) || !w.chars().all(|c| c.is_alphabetic() || c == '-') {
+                    return None;
+                }
+                continue;
+            }
+            // A role noun followed by a noun modifies it ("the chief concern"): no description.
+            let mut end = self.toks[j].1;
+            if j + 1 < self.toks.len() && self.spaced(j, j + 1) {
+                let next = self.t(self.toks[j + 1]);
+                let lnext = next.to_lowercase();
+                let continues = next.chars().all(char::is_lowercase)
+                    && !AFTER_ROLE.contains(&lnext.as_str())
+                    && !words.agent_verb.contains(&lnext);
+                if continues {
+                    return None;
+                }
+                if lnext == "of" {
+                    // "the head of the ODA": through the body's name
+                    let after = self.toks[j + 1].1;
+                    let body = self.entities.iter().find(|x| {
+                        x.span.start_byte > after
+                            && self.text[after..x.span.start_byte]
+                                .trim()
+                                .trim_start_matches("the")
+                                .trim()
+                                .is_empty()
+                    });
+                    if let Some(b) = body {
+                        end = b.span.end_byte;
+                    }
+                }
+            }
+            // A state named among the modifiers: that state's person.
+            let named_state = self.entities.iter().find_map(|x| match x.actor {
+                Some(a) if x.span.start_byte > start && x.span.end_byte <= self.toks[j].0 => {
+                    matches!(self.actors[a].who, Who::State(_)).then_some(a)
+                }
+                _ => None,
+            });
+            let person = named_state
+                .and_then(|st| {
+                    self.last_before_with(found, start, PERSON_REACH, |a| {
+                        self.is_person(a) && !self.is_office(a) && self.actors[a].affiliation == Some(st)
+                    })
+                })
+                .or_else(|| {
+                    self.last_before_with(found, start, PERSON_REACH, |a| self.is_person(a) && !self.is_office(a))
+                })?;
+            if let Some(st) = named_state {
+                self.actors[person].affiliation.get_or_insert(st);
+            }
+            return Some((start, end, person));
+        }
+        None
+    }
+
+    // ---- 5. affiliations ---------------------------------------------------------------------
+
+    fn affiliations(&mut self) {
+        for p in 0..self.actors.len() {
+            if self.actors[p].who != Who::Person || self.actors[p].affiliation.is_some() {
+                continue;
+            }
+            let first = self
+                .entities
+                .iter()
+                .find(|x| x.actor == Some(p))
+                .map(|x| (x.span.start_byte, x.span.end_byte));
+            let Some((s, e)) = first else { continue };
+            let aff = self.apposition(e).or_else(|| self.premodifier(s));
+            self.actors[p].affiliation = aff;
+        }
+    }
+
+    fn linked_in(&self, from: usize, to: usize) -> Vec<usize> {
+        self.entities
+            .iter()
+            .filter(|x| x.span.start_byte >= from && x.span.end_byte <= to)
+            .filter_map(|x| x.actor)
+            .filter(|&a| matches!(self.actors[a].who, Who::State(_) | Who::Body(_) | Who::Org))
+            .collect()
+    }
+
+    /// "X, deputy permanent representative of Pakistan to the UN": the first state of the
+    /// apposition, else its first body.
+    fn apposition(&self, end: usize) -> Option<usize> {
+        let rest = &self.text[end..];
+        let body = rest.strip_prefix(',')?;
+        let stop = body
+            .find(['.', ';', '\n', '(', '“', '”', '"'])
+            .unwrap_or(body.len())
+            .min(APPOSITION_REACH);
+        let stop = (0..=stop).rev().find(|&i| body.is_char_boundary(i)).unwrap_or(0);
+        let (from, to) = (end + 1, end + 1 + stop);
+        let linked = self.linked_in(from, to);
+        linked
+            .iter()
+            .copied()
+            .find(|&a| matches!(self.actors[a].who, Who::State(_)))
+            .or_else(|| linked.first().copied())
+    }
+
+    /// "Pakistan's ambassador X", "Pakistani envoy X", "a Venezuelan UN ambassador, X": linked
+    /// entities, titles, roles and possessives up to the name; a state among them first.
+    fn premodifier(&self, start: usize) -> Option<usize> {
+        let i = self.tok_at(start);
+        let mut found = Vec::new();
+        let mut j = i;
+        while j > 0 && i - j < 6 {
+            j -= 1;
+            let gap = &self.text[self.toks[j].1..self.toks[j + 1].0];
+            let comma_before_name = j + 1 == i && gap.trim() == ",";
+            if !comma_before_name && !self.spaced_or_possessive(j, j + 1) {
+                break;
+            }
+            let (s, e) = self.toks[j];
+            let w = self.t((s, e));
+            if self.g.words.title.contains(w) || self.g.words.role.contains(&w.to_lowercase()) {
+                continue;
+            }
+            match self
+                .entities
+                .iter()
+                .find(|x| x.span.start_byte <= s && e <= x.span.end_byte)
+            {
+                Some(x) => found.extend(
+                    x.actor
+                        .filter(|&a| matches!(self.actors[a].who, Who::State(_) | Who::Body(_))),
+                ),
+                None => break,
+            }
+        }
+        found
+            .iter()
+            .copied()
+            .find(|&a| matches!(self.actors[a].who, Who::State(_)))
+            .or_else(|| found.first().copied())
+    }
+
+    fn spaced_or_possessive(&self, a: usize, b: usize) -> bool {
+        let gap = &self.text[self.toks[a].1..self.toks[b].0];
+        gap.chars()
+            .all(|c| c.is_whitespace() || c == '\'' || c == '’' || c == '.')
+    }
+
+    // ---- output ------------------------------------------------------------------------------
+
+    fn finish(self) -> Linked {
+        // Ids: states by code, bodies and offices by gazetteer id, others by a slug of the name.
+        let mut ids: Vec<String> = Vec::with_capacity(self.actors.len());
+        for d in &self.actors {
+            let base = match d.who {
+                Who::State(i) => self.g.states[i].alpha3.clone(),
+                Who::Body(i) => self.g.bodies[i].id.clone(),
+                Who::Office(i) => self.g.offices[i].id.clone(),
+                Who::Person | Who::Org | Who::Group => slug(&d.name),
+            };
+            let mut id = if base.is_empty() { "actor".to_string() } else { base };
+            let mut n = 1;
+            while ids.contains(&id) {
+                n += 1;
+                id = format!("{}-{n}", id.trim_end_matches(char::is_numeric).trim_end_matches('-'));
+            }
+            ids.push(id);
+        }
+        let mut mentions: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.actors.len()];
+        for &(s, e, a) in &self.mentions {
+            mentions[a].push((s, e));
+        }
+        let mut order: Vec<usize> = (0..self.actors.len()).filter(|&a| !mentions[a].is_empty()).collect();
+        for m in &mut mentions {
+            m.sort_unstable();
+            m.dedup();
+        }
+        order.sort_by_key(|&a| mentions[a][0]);
+        let new_index: HashMap<usize, usize> = order.iter().enumerate().map(|(n, &a)| (a, n)).collect();
+        let actors = order
+            .iter()
+            .map(|&a| {
+                let d = &self.actors[a];
+                let (kind, code) = match d.who {
+                    Who::State(i) => (Kind::State, Some(self.g.states[i].alpha3.clone())),
+                    Who::Body(i) => (self.g.bodies[i].kind, None),
+                    Who::Office(_) | Who::Person => (Kind::Person, None),
+                    Who::Org => (Kind::Org, None),
+                    Who::Group => (Kind::Group, None),
+                };
+                Actor {
+                    id: ids[a].clone(),
+                    name: d.name.clone(),
+                    kind,
+                    code,
+                    affiliation: d.affiliation.map(|x| ids[x].clone()),
+                    mentions: mentions[a].clone(),
+                }
+            })
+            .collect();
+        let entities = self
+            .entities
+            .into_iter()
+            .map(|mut x| {
+                x.actor = x.actor.and_then(|a| new_index.get(&a).copied());
+                x
+            })
+            .collect();
+        Linked { entities, actors }
+    }
+}
