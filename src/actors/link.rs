@@ -60,6 +60,13 @@ fn starts_upper(s: &str) -> bool {
     s.chars().next().is_some_and(char::is_uppercase)
 }
 
+/// Whether `[s, e)` overlaps one of `sorted` (sorted by start, not overlapping each other): a
+/// binary search, as articles can be long.
+fn overlaps_sorted(sorted: &[(usize, usize)], s: usize, e: usize) -> bool {
+    let k = sorted.partition_point(|x| x.0 < e);
+    k > 0 && sorted[k - 1].1 > s
+}
+
 /// A stable id from a name: lower case, runs of other characters as one `-`.
 pub fn slug(name: &str) -> String {
     let mut out = String::new();
@@ -121,8 +128,8 @@ impl<'a> Article<'a> {
             self.classify(span, from_gazetteer);
         }
         self.scan_short_forms();
-        self.descriptions(&descriptive);
         self.affiliations();
+        self.descriptions(&descriptive);
         self.finish()
     }
 
@@ -502,17 +509,24 @@ impl<'a> Article<'a> {
         start
     }
 
+    /// The entity spans, sorted.
+    fn entity_spans(&self) -> Vec<(usize, usize)> {
+        let mut v: Vec<(usize, usize)> = self
+            .entities
+            .iter()
+            .map(|x| (x.span.start_byte, x.span.end_byte))
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
     /// Short forms of bodies already mentioned ("Council"), outside entities: new ORG entities.
     fn scan_short_forms(&mut self) {
+        let entity_spans = self.entity_spans();
         let mut added = Vec::new();
         for (i, &(s, e)) in self.toks.iter().enumerate() {
             let w = &self.text[s..e];
-            if !starts_upper(w)
-                || self
-                    .entities
-                    .iter()
-                    .any(|x| x.span.start_byte < e && s < x.span.end_byte)
-            {
+            if !starts_upper(w) || overlaps_sorted(&entity_spans, s, e) {
                 continue;
             }
             // one- and two-word forms ("Council", "Working Group")
@@ -579,13 +593,13 @@ impl<'a> Article<'a> {
             };
             found.push((s, e, a));
         }
-        let inside_entity = |s: usize, e: usize, ents: &[LinkedEntity]| {
-            ents.iter().any(|x| x.span.start_byte <= s && e <= x.span.end_byte)
-        };
+        let entity_spans = self.entity_spans();
+        let mut named: Vec<(usize, usize)> = found.iter().map(|f| (f.0, f.1)).collect();
+        named.sort_unstable();
         let mut i = 0;
         while i < self.toks.len() {
             let (s, e) = self.toks[i];
-            if inside_entity(s, e, &self.entities) || found.iter().any(|f| f.0 <= s && e <= f.1) {
+            if overlaps_sorted(&entity_spans, s, e) || overlaps_sorted(&named, s, e) {
                 i += 1;
                 continue;
             }
@@ -754,7 +768,10 @@ impl<'a> Article<'a> {
                 .find(|x| x.actor == Some(p))
                 .map(|x| (x.span.start_byte, x.span.end_byte));
             let Some((s, e)) = first else { continue };
-            let aff = self.apposition(e).or_else(|| self.premodifier(s));
+            let aff = self
+                .apposition(e)
+                .or_else(|| self.of_state(e))
+                .or_else(|| self.premodifier(s));
             self.actors[p].affiliation = aff;
         }
     }
@@ -785,6 +802,17 @@ impl<'a> Article<'a> {
             .copied()
             .find(|&a| matches!(self.actors[a].who, Who::State(_)))
             .or_else(|| linked.first().copied())
+    }
+
+    /// "X of Pakistan": a state right after "of".
+    fn of_state(&self, end: usize) -> Option<usize> {
+        let rest = &self.text[end..];
+        let after = rest.trim_start().strip_prefix("of")?;
+        let from = end + rest.len() - after.len();
+        let x = self.entities.iter().find(|x| x.span.start_byte >= from)?;
+        let between = self.text[from..x.span.start_byte].trim();
+        let state = x.actor.filter(|&a| matches!(self.actors[a].who, Who::State(_)))?;
+        (between.is_empty() || between.eq_ignore_ascii_case("the")).then_some(state)
     }
 
     /// "Pakistan's ambassador X", "Pakistani envoy X", "a Venezuelan UN ambassador, X": linked
@@ -826,8 +854,8 @@ impl<'a> Article<'a> {
 
     fn spaced_or_possessive(&self, a: usize, b: usize) -> bool {
         let gap = &self.text[self.toks[a].1..self.toks[b].0];
-        gap.chars()
-            .all(|c| c.is_whitespace() || c == '\'' || c == '’' || c == '.')
+        let gap = gap.strip_prefix("'s").or_else(|| gap.strip_prefix("’s")).unwrap_or(gap);
+        gap.chars().all(|c| c.is_whitespace() || c == '.')
     }
 
     // ---- output ------------------------------------------------------------------------------
@@ -891,5 +919,320 @@ impl<'a> Article<'a> {
             })
             .collect();
         Linked { entities, actors }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::actors::gazetteer::default_dir;
+    use std::sync::OnceLock;
+
+    fn gazetteer() -> &'static Gazetteer {
+        static G: OnceLock<Gazetteer> = OnceLock::new();
+        G.get_or_init(|| Gazetteer::load(&default_dir()).unwrap())
+    }
+
+    /// Links `text` with model spans given as (surface, label), each found after the previous.
+    fn link(text: &str, spans: &[(&str, &str)]) -> Linked {
+        let mut from = 0;
+        let spans: Vec<Span> = spans
+            .iter()
+            .map(|(surface, label)| {
+                let start = from
+                    + text[from..]
+                        .find(surface)
+                        .unwrap_or_else(|| panic!("{surface} in text"));
+                from = start + surface.len();
+                Span {
+                    start_byte: start,
+                    end_byte: from,
+                    label: label.to_string(),
+                    score: 0.9,
+                }
+            })
+            .collect();
+        Article::new(gazetteer(), text).run(&spans)
+    }
+
+    /// (entity text, label, actor id) of every entity.
+    fn entities<'t>(text: &'t str, l: &Linked) -> Vec<(&'t str, String, Option<String>)> {
+        l.entities
+            .iter()
+            .map(|x| {
+                let id = x.actor.map(|a| l.actors[a].id.clone());
+                (&text[x.span.start_byte..x.span.end_byte], x.span.label.clone(), id)
+            })
+            .collect()
+    }
+
+    fn mentions<'t>(text: &'t str, l: &Linked, id: &str) -> Vec<&'t str> {
+        let a = l
+            .actors
+            .iter()
+            .find(|a| a.id == id)
+            .unwrap_or_else(|| panic!("actor {id}"));
+        a.mentions.iter().map(|&(s, e)| &text[s..e]).collect()
+    }
+
+    fn actor<'l>(l: &'l Linked, id: &str) -> &'l Actor {
+        l.actors
+            .iter()
+            .find(|a| a.id == id)
+            .unwrap_or_else(|| panic!("actor {id}: {:?}", l.actors))
+    }
+
+    fn e(t: &str, label: &str, id: Option<&str>) -> (String, String, Option<String>) {
+        (t.to_string(), label.to_string(), id.map(String::from))
+    }
+
+    fn owned(v: Vec<(&str, String, Option<String>)>) -> Vec<(String, String, Option<String>)> {
+        v.into_iter().map(|(a, b, c)| (a.to_string(), b, c)).collect()
+    }
+
+    #[test]
+    fn states_by_name_variant_and_nationality() {
+        let t = "Pakistan and the US backed it; the Pakistani envoy and Estonian-led talks followed.";
+        let l = link(
+            t,
+            &[
+                ("Pakistan", "LOC"),
+                ("the US", "LOC"),
+                ("Pakistani", "MISC"),
+                ("Estonian-led", "MISC"),
+            ],
+        );
+        assert_eq!(
+            owned(entities(t, &l)),
+            [
+                e("Pakistan", "GPE", Some("PAK")),
+                e("US", "GPE", Some("USA")),
+                e("Pakistani", "NORP", Some("PAK")),
+                e("Estonian", "NORP", Some("EST")),
+            ]
+        );
+        assert_eq!(actor(&l, "USA").code.as_deref(), Some("USA"));
+        assert_eq!(actor(&l, "USA").kind, Kind::State);
+    }
+
+    #[test]
+    fn a_capital_speaks_for_its_state_only_when_it_acts() {
+        let t = "Islamabad said the talks would resume. The talks were held in Islamabad.";
+        let l = link(t, &[("Islamabad", "LOC"), ("Islamabad", "LOC")]);
+        assert_eq!(
+            owned(entities(t, &l)),
+            [e("Islamabad", "GPE", Some("PAK")), e("Islamabad", "GPE", None)]
+        );
+    }
+
+    #[test]
+    fn people_and_us_states_named_like_countries_are_not_countries() {
+        let t = "Jordan Peterson met George Washington. Michael Jordan said so in the US state of Georgia.";
+        let l = link(
+            t,
+            &[
+                ("Jordan Peterson", "PER"),
+                ("George Washington", "PER"),
+                ("Michael Jordan", "PER"),
+                ("US", "LOC"),
+                ("Georgia", "LOC"),
+            ],
+        );
+        let got = owned(entities(t, &l));
+        assert_eq!(got[1], e("George Washington", "PER", Some("george-washington")));
+        assert_eq!(got[2], e("Michael Jordan", "PER", Some("michael-jordan")));
+        assert_eq!(got[4], e("Georgia", "GPE", None));
+        assert!(
+            l.actors.iter().all(|a| a.id != "JOR" && a.id != "GEO"),
+            "{:?}",
+            l.actors
+        );
+    }
+
+    #[test]
+    fn acronyms_defined_in_brackets_or_spelling_initials() {
+        let t = "The Cyber Peace Institute (CPI) warned. CPI added that the Digital Trust Alliance and DTA agree.";
+        let l = link(
+            t,
+            &[
+                ("Cyber Peace Institute", "ORG"),
+                ("CPI", "ORG"),
+                ("CPI", "ORG"),
+                ("Digital Trust Alliance", "ORG"),
+                ("DTA", "ORG"),
+            ],
+        );
+        assert_eq!(
+            mentions(t, &l, "cyber-peace-institute"),
+            ["Cyber Peace Institute", "CPI", "CPI"]
+        );
+        assert_eq!(
+            mentions(t, &l, "digital-trust-alliance"),
+            ["Digital Trust Alliance", "DTA"]
+        );
+        assert_eq!(actor(&l, "cyber-peace-institute").kind, Kind::Org);
+        // A gazetteer body: the acronym and the full name are one actor, with the gazetteer's id.
+        let t = "The Open-Ended Working Group (OEWG) met; the OEWG agreed.";
+        let l = link(
+            t,
+            &[("Open-Ended Working Group", "ORG"), ("OEWG", "ORG"), ("OEWG", "ORG")],
+        );
+        assert_eq!(mentions(t, &l, "oewg"), ["Open-Ended Working Group", "OEWG", "OEWG"]);
+    }
+
+    #[test]
+    fn surname_after_full_name_and_titles_left_out() {
+        let t = "Ms. Kerstin Vignard opened. Vignard said Khan and Aamir Khan agreed; Mr. Khan left.";
+        let l = link(
+            t,
+            &[
+                ("Ms. Kerstin Vignard", "PER"),
+                ("Vignard", "PER"),
+                ("Khan", "PER"),
+                ("Aamir Khan", "PER"),
+                ("Mr. Khan", "PER"),
+            ],
+        );
+        assert_eq!(mentions(t, &l, "kerstin-vignard"), ["Kerstin Vignard", "Vignard"]);
+        // the surname first, the full name later: one person, named by the full name
+        assert_eq!(mentions(t, &l, "aamir-khan"), ["Khan", "Aamir Khan", "Khan"]);
+        // a title alone is no entity
+        let l = link("Ambassador said no.", &[("Ambassador", "PER")]);
+        assert!(l.entities.is_empty() && l.actors.is_empty());
+    }
+
+    #[test]
+    fn short_form_after_the_body_only() {
+        let t = "The Council met. The UN Security Council then met; the Council agreed.";
+        let l = link(t, &[("UN Security Council", "ORG")]);
+        // the first "Council" comes before the body: not a mention
+        assert_eq!(mentions(t, &l, "unsc"), ["UN Security Council", "Council"]);
+        let labels: Vec<_> = owned(entities(t, &l));
+        assert_eq!(labels[1], e("Council", "ORG", Some("unsc")));
+        assert!(l.entities[1].from_gazetteer);
+    }
+
+    #[test]
+    fn names_the_model_missed_come_from_the_gazetteer() {
+        let t = "Brazil and France underlined the role of the OEWG.";
+        let l = link(t, &[("France", "LOC")]);
+        let got = owned(entities(t, &l));
+        assert_eq!(
+            got,
+            [
+                e("Brazil", "GPE", Some("BRA")),
+                e("France", "GPE", Some("FRA")),
+                e("OEWG", "ORG", Some("oewg"))
+            ]
+        );
+        assert!(l.entities[0].from_gazetteer && !l.entities[1].from_gazetteer);
+        // lower-case common words are not names: "chad" is no state
+        let l = link("They will chad it.", &[]);
+        assert!(l.entities.is_empty());
+    }
+
+    #[test]
+    fn descriptions_refer_back() {
+        let t = "Indonesia spoke first. Further, the country proposed a fund. Aamir Khan of Pakistan \
+                 spoke. Later the Pakistani envoy said more, and the UN official agreed.";
+        let l = link(
+            t,
+            &[
+                ("Indonesia", "LOC"),
+                ("Aamir Khan", "PER"),
+                ("Pakistan", "LOC"),
+                ("Pakistani", "MISC"),
+                ("UN", "ORG"),
+            ],
+        );
+        assert_eq!(mentions(t, &l, "IDN"), ["Indonesia", "the country"]);
+        assert_eq!(
+            mentions(t, &l, "aamir-khan"),
+            ["Aamir Khan", "the Pakistani envoy", "the UN official"]
+        );
+        // a role noun that modifies another noun is no description
+        let t = "Aamir Khan spoke. The chief concern was cost.";
+        let l = link(t, &[("Aamir Khan", "PER")]);
+        assert_eq!(mentions(t, &l, "aamir-khan"), ["Aamir Khan"]);
+    }
+
+    #[test]
+    fn offices_and_groups() {
+        let t = "Nakamitsu recalled the Secretary-General’s call. The panellists agreed; they said so.";
+        let l = link(t, &[("Nakamitsu", "PER")]);
+        assert_eq!(mentions(t, &l, "un-secretary-general"), ["the Secretary-General"]);
+        assert_eq!(mentions(t, &l, "panellists"), ["The panellists", "they"]);
+        assert_eq!(actor(&l, "panellists").kind, Kind::Group);
+    }
+
+    #[test]
+    fn pronouns_follow_the_last_person_and_we_the_speakers_state() {
+        let t = "Izumi Nakamitsu spoke. Moreover, she continued. “We call upon all states,” said Ambassador \
+                 Aamir Khan, deputy permanent representative of Pakistan to the UN. In his remarks, he added more.";
+        let l = link(
+            t,
+            &[
+                ("Izumi Nakamitsu", "PER"),
+                ("Aamir Khan", "PER"),
+                ("Pakistan", "LOC"),
+                ("UN", "ORG"),
+            ],
+        );
+        assert_eq!(mentions(t, &l, "izumi-nakamitsu"), ["Izumi Nakamitsu", "she"]);
+        assert_eq!(mentions(t, &l, "aamir-khan"), ["Aamir Khan", "his", "he"]);
+        assert_eq!(actor(&l, "aamir-khan").affiliation.as_deref(), Some("PAK"));
+        // "We" comes before the speaker is named: no state to give it to
+        assert_eq!(mentions(t, &l, "PAK"), ["Pakistan"]);
+        let t = "Aamir Khan of Pakistan said: “We call upon all states.”";
+        let l = link(t, &[("Aamir Khan", "PER"), ("Pakistan", "LOC")]);
+        assert_eq!(mentions(t, &l, "PAK"), ["Pakistan", "We"]);
+    }
+
+    #[test]
+    fn affiliation_from_a_preceding_modifier() {
+        let t = "Pakistan’s ambassador Aamir Khan spoke, as did a former Venezuelan UN ambassador, Diego Arria.";
+        let l = link(
+            t,
+            &[
+                ("Pakistan", "LOC"),
+                ("Aamir Khan", "PER"),
+                ("Venezuelan", "MISC"),
+                ("UN", "ORG"),
+                ("Diego Arria", "PER"),
+            ],
+        );
+        assert_eq!(actor(&l, "aamir-khan").affiliation.as_deref(), Some("PAK"));
+        assert_eq!(actor(&l, "diego-arria").affiliation.as_deref(), Some("VEN"));
+    }
+
+    #[test]
+    fn datelines_generic_terms_and_regions() {
+        let t = "UNITED NATIONS (APP): ICTs matter in Africa and in Geneva.";
+        let l = link(
+            t,
+            &[
+                ("UNITED NATIONS", "LOC"),
+                ("APP", "ORG"),
+                ("ICTs", "ORG"),
+                ("Africa", "LOC"),
+                ("Geneva", "LOC"),
+            ],
+        );
+        assert_eq!(
+            owned(entities(t, &l)),
+            [
+                e("UNITED NATIONS", "LOC", None),
+                e("APP", "ORG", Some("app")),
+                e("Africa", "LOC", None),
+                e("Geneva", "GPE", None),
+            ]
+        );
+    }
+
+    #[test]
+    fn slugs_are_stable() {
+        assert_eq!(slug("Chatham House"), "chatham-house");
+        assert_eq!(slug("Kerstin\u{a0}Vignard"), "kerstin-vignard");
+        assert_eq!(slug("Côte d'Ivoire  Bank"), "côte-d-ivoire-bank");
     }
 }
