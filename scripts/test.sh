@@ -17,9 +17,12 @@ cargo test --locked
 mkdir -p target/gate
 cargo run --release --locked --quiet -- annotate corpus/seeds -o target/gate/seeds.jsonl --quiet
 cargo run --release --locked --quiet -- eval --gold corpus/seeds_gold.jsonl --pred target/gate/seeds.jsonl \
-  --min entities.strict.f1=0.465 \
-  --min entities.exact.f1=0.77 \
-  --min entities.partial.f1=0.815 \
-  --min entities.type.f1=0.53 \
-  --min entities.per_label.PER.f1=0.78 \
-  --min entities.per_label.ORG.f1=0.72
+  --min entities.strict.f1=0.885 \
+  --min entities.exact.f1=0.89 \
+  --min entities.partial.f1=0.92 \
+  --min entities.type.f1=0.925 \
+  --min entities.per_label.PER.f1=0.97 \
+  --min entities.per_label.ORG.f1=0.91 \
+  --min entities.per_label.GPE.f1=0.98 \
+  --min actors.states.f1=0.98 \
+  --min actors.mentions.accuracy=0.96
