@@ -67,6 +67,15 @@ fn overlaps_sorted(sorted: &[(usize, usize)], s: usize, e: usize) -> bool {
     k > 0 && sorted[k - 1].1 > s
 }
 
+/// The head noun of a name, lower case: its last word before a preposition ("Ad Hoc Committee on
+/// Cybercrime" -> "committee", "UN Security Council" -> "council").
+fn head_noun(name: &str) -> Option<String> {
+    name.unicode_words()
+        .take_while(|w| !matches!(*w, "of" | "on" | "for" | "to" | "in" | "and"))
+        .last()
+        .map(str::to_lowercase)
+}
+
 /// A stable id from a name: lower case, runs of other characters as one `-`.
 pub fn slug(name: &str) -> String {
     let mut out = String::new();
@@ -168,6 +177,9 @@ impl<'a> Article<'a> {
                 s.end_byte -= poss.len();
             }
         }
+        if self.only_titles(&s) {
+            return None;
+        }
         if s.label == "PER" {
             // Leading titles are not part of a name; a title alone is no entity.
             let mut i = self.tok_at(s.start_byte);
@@ -204,6 +216,12 @@ impl<'a> Article<'a> {
         Some(s)
     }
 
+    /// Every word of the span is a title ("Permanent Representative"): no entity.
+    fn only_titles(&self, s: &Span) -> bool {
+        let (a, b) = (self.tok_at(s.start_byte), self.tok_at(s.end_byte));
+        b > a && self.toks[a..b].iter().all(|&t| self.g.words.title.contains(self.t(t)))
+    }
+
     /// "UNITED NATIONS (APP):" at the start of a line: a place, in capitals, then an agency.
     fn is_dateline(&self, s: &Span) -> bool {
         let line_start = self.text[..s.start_byte].rfind('\n').map_or(0, |i| i + 1);
@@ -214,12 +232,12 @@ impl<'a> Article<'a> {
         {
             return false;
         }
-        let mut rest = self.text[s.end_byte..].trim_start();
-        if rest.starts_with('(') {
-            match rest.find(')') {
-                Some(i) if i < 40 => rest = rest[i + 1..].trim_start(),
-                _ => return false,
-            }
+        // then the agency in brackets, perhaps after a date ("NEW YORK, Feb 6 (AFP) -"), and a
+        // colon or dash; or the colon or dash at once
+        let rest = self.text[s.end_byte..].trim_start();
+        let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+        if let Some(close) = line.find(')').filter(|&c| c < 40 && line[..c].contains('(')) {
+            return line[close + 1..].trim_start().starts_with([':', '–', '—', '-']);
         }
         rest.starts_with([':', '–', '—', '-'])
     }
@@ -230,16 +248,54 @@ impl<'a> Article<'a> {
         before.ends_with("state of") || before.ends_with("State of")
     }
 
-    /// A capital that acts for its state: followed by a possessive or a verb of saying or doing.
-    fn acts(&self, end: usize) -> bool {
+    /// A capital that acts for its state: followed by a possessive or a verb of saying or doing
+    /// ("Moscow rejected", "Canberra could", "Washington's position"), or coordinated with another
+    /// state or body ("Washington and Moscow", "Washington and the European Union").
+    fn acts(&self, start: usize, end: usize) -> bool {
         let rest = &self.text[end..];
         if rest.starts_with("'s") || rest.starts_with("’s") {
             return true;
         }
         let i = self.tok_at(end);
-        i < self.toks.len()
-            && self.text[end..self.toks[i].0].chars().all(char::is_whitespace)
-            && self.g.words.agent_verb.contains(self.t(self.toks[i]))
+        let next = |k: usize| (k < self.toks.len()).then(|| self.t(self.toks[k]));
+        if i < self.toks.len() && self.text[end..self.toks[i].0].chars().all(char::is_whitespace) {
+            let w = self.t(self.toks[i]);
+            if self.g.words.agent_verb.contains(w) {
+                return true;
+            }
+            // "Beijing has largely sided", "Tehran had signalled": an auxiliary and a participle
+            if matches!(w, "has" | "have" | "had") {
+                let k = if next(i + 1).is_some_and(|x| x.ends_with("ly")) {
+                    i + 2
+                } else {
+                    i + 1
+                };
+                if next(k).is_some_and(|x| x.ends_with("ed") || self.g.words.agent_verb.contains(x)) {
+                    return true;
+                }
+            }
+            if w == "and" || w == "or" {
+                let k = if next(i + 1) == Some("the") { i + 2 } else { i + 1 };
+                if k < self.toks.len() && self.names_an_actor(k) {
+                    return true;
+                }
+            }
+        }
+        // "... and Moscow", "between Washington and Moscow"
+        let b = self.tok_at(start);
+        if b >= 2 && matches!(self.t(self.toks[b - 1]), "and" | "or") && self.spaced(b - 1, b) {
+            let first = self.toks[..b - 1].partition_point(|t| t.1 <= self.toks[b - 2].0);
+            return self.names_an_actor(first) || self.names_an_actor(b - 2);
+        }
+        false
+    }
+
+    /// A state, capital or body name starts at token `k`.
+    fn names_an_actor(&self, k: usize) -> bool {
+        matches!(
+            self.longest_name_at(k),
+            Some((_, Entry::StateName(_) | Entry::Capital(_) | Entry::Body(_)))
+        )
     }
 
     // ---- 2. entities -------------------------------------------------------------------------
@@ -290,7 +346,7 @@ impl<'a> Article<'a> {
                 }
                 Some(Entry::Capital(i)) if not_person => {
                     span.label = "GPE".into();
-                    if self.acts(span.end_byte) {
+                    if self.acts(span.start_byte, span.end_byte) {
                         actor = Some(self.state_actor(i));
                     }
                 }
@@ -438,7 +494,7 @@ impl<'a> Article<'a> {
                 Entry::StateName(_) => "GPE",
                 Entry::Demonym(_) => "NORP",
                 Entry::Body(_) => "ORG",
-                Entry::Capital(_) if self.acts(e) => "GPE",
+                Entry::Capital(_) if self.acts(s, e) => "GPE",
                 Entry::Capital(_) => continue,
             };
             let overlapping: Vec<&Span> = spans
@@ -698,6 +754,11 @@ impl<'a> Article<'a> {
                 })?;
                 return Some((start, self.toks[j].1, state));
             }
+            if k == 1 && w.chars().all(char::is_lowercase) && self.ends_noun_phrase(j) {
+                if let Some(a) = self.body_by_noun(&lw, start, found) {
+                    return Some((start, self.toks[j].1, a));
+                }
+            }
             if !words.role.contains(&lw) {
                 if lw == "the" || words.agent_verb.contains(&lw) || !w.chars().all(|c| c.is_alphabetic() || c == '-') {
                     return None;
@@ -705,16 +766,12 @@ impl<'a> Article<'a> {
                 continue;
             }
             // A role noun followed by a noun modifies it ("the chief concern"): no description.
+            if !self.ends_noun_phrase(j) {
+                return None;
+            }
             let mut end = self.toks[j].1;
             if j + 1 < self.toks.len() && self.spaced(j, j + 1) {
-                let next = self.t(self.toks[j + 1]);
-                let lnext = next.to_lowercase();
-                let continues = next.chars().all(char::is_lowercase)
-                    && !AFTER_ROLE.contains(&lnext.as_str())
-                    && !words.agent_verb.contains(&lnext);
-                if continues {
-                    return None;
-                }
+                let lnext = self.t(self.toks[j + 1]).to_lowercase();
                 if lnext == "of" {
                     // "the head of the ODA": through the body's name
                     let after = self.toks[j + 1].1;
@@ -753,6 +810,47 @@ impl<'a> Article<'a> {
             return Some((start, end, person));
         }
         None
+    }
+
+    /// Token `j` ends a noun phrase: a possessive, punctuation, or a word that cannot continue it
+    /// (a verb of saying, a preposition) follows, not another lower-case word ("the chief concern").
+    fn ends_noun_phrase(&self, j: usize) -> bool {
+        let end = self.toks[j].1;
+        if self.text[end..].starts_with(['\'', '’']) || j + 1 >= self.toks.len() || !self.spaced(j, j + 1) {
+            return true;
+        }
+        let next = self.t(self.toks[j + 1]);
+        let lnext = next.to_lowercase();
+        !next.chars().all(char::is_lowercase)
+            || AFTER_ROLE.contains(&lnext.as_str())
+            || self.g.words.agent_verb.contains(&lnext)
+    }
+
+    /// "the committee" after "Ad Hoc Committee on Cybercrime", "the company" after "Microsoft",
+    /// "the bloc" after "the EU": the last organisation or body whose name has the noun as a word,
+    /// else whose kind the noun names.
+    fn body_by_noun(&self, noun: &str, pos: usize, found: &[(usize, usize, usize)]) -> Option<usize> {
+        let is_org = |a: usize| self.actors[a].who == Who::Org;
+        let is_igo = |a: usize| matches!(self.actors[a].who, Who::Body(b) if self.g.bodies[b].kind != Kind::Org);
+        let named = |a: usize| {
+            (is_org(a) || matches!(self.actors[a].who, Who::Body(_)))
+                && head_noun(&self.actors[a].name).is_some_and(|h| h == noun)
+        };
+        self.last_before_with(found, pos, PERSON_REACH, named)
+            .or_else(|| {
+                self.g
+                    .words
+                    .org_noun
+                    .contains(noun)
+                    .then(|| self.last_before_with(found, pos, PERSON_REACH, is_org))?
+            })
+            .or_else(|| {
+                self.g
+                    .words
+                    .igo_noun
+                    .contains(noun)
+                    .then(|| self.last_before_with(found, pos, PERSON_REACH, is_igo))?
+            })
     }
 
     // ---- 5. affiliations ---------------------------------------------------------------------
@@ -1226,6 +1324,65 @@ mod tests {
                 e("Africa", "LOC", None),
                 e("Geneva", "GPE", None),
             ]
+        );
+    }
+
+    #[test]
+    fn capitals_act_with_modals_and_in_coordination() {
+        let t = "Canberra could back it. Talks between Washington and Moscow stalled. Paris is lovely. \
+                 Paris has many parks, and Tehran has largely signalled assent.";
+        let spans = [
+            ("Canberra", "LOC"),
+            ("Washington", "LOC"),
+            ("Moscow", "LOC"),
+            ("Paris", "LOC"),
+            ("Paris", "LOC"),
+            ("Tehran", "LOC"),
+        ];
+        let l = link(t, &spans);
+        let got = owned(entities(t, &l));
+        assert_eq!(got.len(), 6, "{got:?}");
+        assert_eq!(got[0], e("Canberra", "GPE", Some("AUS")));
+        assert_eq!(got[1], e("Washington", "GPE", Some("USA")));
+        assert_eq!(got[2], e("Moscow", "GPE", Some("RUS")));
+        assert_eq!(got[3], e("Paris", "GPE", None));
+        assert_eq!(got[4], e("Paris", "GPE", None));
+        assert_eq!(got[5], e("Tehran", "GPE", Some("IRN")));
+    }
+
+    #[test]
+    fn definite_nouns_refer_to_the_body_they_head() {
+        let t = "The Ad Hoc Committee on Cybercrime met, and the committee's chair spoke. Microsoft \
+                 agreed; the company’s lawyers did not. The EU said the bloc would act. The \
+                 disarmament chief spoke.";
+        let l = link(
+            t,
+            &[
+                ("Ad Hoc Committee on Cybercrime", "ORG"),
+                ("Microsoft", "ORG"),
+                ("EU", "ORG"),
+            ],
+        );
+        assert_eq!(
+            mentions(t, &l, "ahc-cybercrime"),
+            ["Ad Hoc Committee on Cybercrime", "the committee"]
+        );
+        assert_eq!(mentions(t, &l, "microsoft"), ["Microsoft", "the company"]);
+        assert_eq!(mentions(t, &l, "eu"), ["EU", "the bloc"]);
+        // "disarmament" modifies "chief": no mention of a disarmament body
+        assert!(l.actors.iter().all(|a| a.mentions.len() <= 2));
+    }
+
+    #[test]
+    fn dateline_with_a_date_and_title_only_spans() {
+        let t = "NEW YORK, Feb 6 (AFP) - The Permanent Representative spoke.";
+        let l = link(
+            t,
+            &[("NEW YORK", "LOC"), ("AFP", "ORG"), ("Permanent Representative", "ORG")],
+        );
+        assert_eq!(
+            owned(entities(t, &l)),
+            [e("NEW YORK", "LOC", None), e("AFP", "ORG", Some("afp"))]
         );
     }
 
