@@ -1,6 +1,6 @@
 //! The linking rules (listed in the [`crate::actors`] module doc), over one article.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -20,6 +20,13 @@ const MAX_MODIFIERS: usize = 3;
 const AFTER_ROLE: &[&str] = &[
     "of", "who", "also", "to", "and", "at", "in", "on", "for", "from", "that", "as", "then", "later", "further",
 ];
+
+/// Names of US states that are also names of countries.
+const US_STATES_AND_COUNTRIES: &[&str] = &["Georgia"];
+
+/// How far a pronoun looks ahead for the name it announces, and back for an opening quote (bytes).
+const CATAPHOR_REACH: usize = 200;
+const QUOTE_REACH: usize = 1500;
 
 /// What an actor is, before ids are given out.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -46,10 +53,47 @@ pub(crate) struct Article<'a> {
     toks: Vec<(usize, usize)>,
     actors: Vec<Draft>,
     entities: Vec<LinkedEntity>,
-    /// (start, end, actor) of every mention.
-    mentions: Vec<(usize, usize, usize)>,
-    /// Acronyms defined in the article, and other aliases -> actor.
-    aliases: HashMap<String, usize>,
+    /// (start, end, actor) of every name mention, sorted by start once names are classified.
+    mentions: Vec<Mention>,
+    /// Mentions that are not names, found by `descriptions`: descriptive gazetteer hits ("the
+    /// Secretary-General") and descriptions and pronouns, each sorted by start.
+    named_descriptions: Vec<Mention>,
+    described: Vec<Mention>,
+    /// Acronyms defined in the article.
+    aliases: HashMap<String, Alias>,
+    /// Indexes over `actors`: by identity (states, bodies, offices, the group), by lower-cased
+    /// name and by initials (organisations and bodies), by word (people).
+    by_who: HashMap<Who, usize>,
+    by_name: HashMap<String, usize>,
+    by_initials: HashMap<String, usize>,
+    by_word: HashMap<String, Vec<usize>>,
+}
+
+/// What an acronym defined in the article stands for.
+#[derive(Debug, Clone, Copy)]
+enum Alias {
+    Actor(usize),
+    /// A MISC name: no actor ("Official Development Assistance (ODA)" tagged MISC).
+    Misc,
+}
+
+/// (start byte, end byte, actor).
+type Mention = (usize, usize, usize);
+
+/// Mentions longer than this (bytes) may be missed by `latest` at the edge of its reach.
+const LONGEST_MENTION: usize = 1000;
+
+/// The mention of `list` (sorted by start) that starts last among those ending at or before `pos`,
+/// within `reach` bytes, whose actor satisfies `pred`.
+fn latest(list: &[Mention], pos: usize, reach: usize, pred: &impl Fn(usize) -> bool) -> Option<Mention> {
+    let k = list.partition_point(|m| m.0 < pos);
+    let floor = pos.saturating_sub(reach.saturating_add(LONGEST_MENTION));
+    list[..k]
+        .iter()
+        .rev()
+        .take_while(|m| m.0 >= floor)
+        .find(|m| m.1 <= pos && pos - m.1 <= reach && pred(m.2))
+        .copied()
 }
 
 fn is_word(s: &str) -> bool {
@@ -121,7 +165,13 @@ impl<'a> Article<'a> {
             actors: Vec::new(),
             entities: Vec::new(),
             mentions: Vec::new(),
+            named_descriptions: Vec::new(),
+            described: Vec::new(),
             aliases: HashMap::new(),
+            by_who: HashMap::new(),
+            by_name: HashMap::new(),
+            by_initials: HashMap::new(),
+            by_word: HashMap::new(),
         }
     }
 
@@ -140,6 +190,15 @@ impl<'a> Article<'a> {
         self.affiliations();
         self.descriptions(&descriptive);
         self.finish()
+    }
+
+    /// The largest char boundary at or before `i` (clamped to the text).
+    fn char_floor(&self, i: usize) -> usize {
+        let mut i = i.min(self.text.len());
+        while !self.text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
     }
 
     fn t(&self, (s, e): (usize, usize)) -> &'a str {
@@ -162,6 +221,9 @@ impl<'a> Article<'a> {
 
     fn normalise(&self, mut s: Span) -> Option<Span> {
         let t = &self.text[s.start_byte..s.end_byte];
+        if t.trim().is_empty() {
+            return None;
+        }
         s.start_byte += t.len() - t.trim_start().len();
         s.end_byte -= t.len() - t.trim_end().len();
         let t = &self.text[s.start_byte..s.end_byte];
@@ -242,10 +304,21 @@ impl<'a> Article<'a> {
         rest.starts_with([':', '–', '—', '-'])
     }
 
-    /// "state of" right before: a US state ("the US state of Georgia"), not a country.
-    fn after_state_of(&self, start: usize) -> bool {
-        let before = self.text[..start].trim_end();
-        before.ends_with("state of") || before.ends_with("State of")
+    /// A US state, not a country: "the US state of Georgia", or "the state of Georgia" for a
+    /// country name that is also a US state's. ("the State of Palestine" is a country.)
+    fn after_state_of(&self, start: usize, end: usize) -> bool {
+        let before = self.text[start.saturating_sub(40)..start].trim_end();
+        let Some(before) = before
+            .strip_suffix("state of")
+            .or_else(|| before.strip_suffix("State of"))
+        else {
+            return false;
+        };
+        let before = before.trim_end();
+        ["US", "U.S.", "American", "United States"]
+            .iter()
+            .any(|us| before.ends_with(us))
+            || US_STATES_AND_COUNTRIES.contains(&&self.text[start..end])
     }
 
     /// A capital that acts for its state: followed by a possessive or a verb of saying or doing
@@ -300,20 +373,41 @@ impl<'a> Article<'a> {
 
     // ---- 2. entities -------------------------------------------------------------------------
 
+    /// The one actor of a state, body, office or group, made on first use.
     fn actor(&mut self, who: Who, name: &str) -> usize {
-        if let Some(i) = self
-            .actors
-            .iter()
-            .position(|a| a.who == who && !matches!(who, Who::Person | Who::Org))
-        {
+        debug_assert!(!matches!(who, Who::Person | Who::Org));
+        if let Some(&i) = self.by_who.get(&who) {
             return i;
+        }
+        let i = self.push_actor(who.clone(), name.to_string());
+        self.by_who.insert(who, i);
+        i
+    }
+
+    /// A new actor, entered in the name indexes.
+    fn push_actor(&mut self, who: Who, name: String) -> usize {
+        let i = self.actors.len();
+        match who {
+            Who::Org | Who::Body(_) => {
+                self.by_name.insert(name.to_lowercase(), i);
+                self.by_initials.insert(initials(&name), i);
+            }
+            Who::Person => {
+                for w in name.unicode_words() {
+                    let list = self.by_word.entry(w.to_string()).or_default();
+                    if list.last() != Some(&i) {
+                        list.push(i);
+                    }
+                }
+            }
+            _ => {}
         }
         self.actors.push(Draft {
             who,
-            name: name.to_string(),
+            name,
             affiliation: None,
         });
-        self.actors.len() - 1
+        i
     }
 
     fn state_actor(&mut self, i: usize) -> usize {
@@ -330,13 +424,24 @@ impl<'a> Article<'a> {
         let text = &self.text[span.start_byte..span.end_byte];
         let not_person = span.label != "PER";
         let mut actor = None;
+        let alias = self.aliases.get(text).copied().filter(|_| not_person);
         if self.is_dateline(&span) {
             span.label = "LOC".into();
+        } else if let Some(alias) = alias {
+            // An acronym the article defines means what it defines, whatever the gazetteer says
+            // ("Official Development Assistance (ODA)").
+            match alias {
+                Alias::Actor(a) => {
+                    span.label = self.label_of(a).into();
+                    actor = Some(a);
+                }
+                Alias::Misc => span.label = "MISC".into(),
+            }
         } else {
             match self.g.lookup(text) {
                 Some(Entry::StateName(i)) if not_person => {
                     span.label = "GPE".into();
-                    if !self.after_state_of(span.start_byte) {
+                    if !self.after_state_of(span.start_byte, span.end_byte) {
                         actor = Some(self.state_actor(i));
                     }
                 }
@@ -365,9 +470,13 @@ impl<'a> Article<'a> {
                 },
             }
         }
-        if let Some(a) = actor {
-            self.define_acronym(span.end_byte, a);
-            self.mentions.push((span.start_byte, span.end_byte, a));
+        match actor {
+            Some(a) => {
+                self.define_acronym(span.end_byte, Alias::Actor(a));
+                self.mentions.push((span.start_byte, span.end_byte, a));
+            }
+            None if span.label == "MISC" => self.define_acronym(span.end_byte, Alias::Misc),
+            None => {}
         }
         self.entities.push(LinkedEntity {
             span,
@@ -376,8 +485,17 @@ impl<'a> Article<'a> {
         });
     }
 
-    /// "Full Name (ACR)": ACR names the same actor from here on.
-    fn define_acronym(&mut self, end: usize, actor: usize) {
+    /// The entity label of an actor's names.
+    fn label_of(&self, a: usize) -> &'static str {
+        match self.actors[a].who {
+            Who::State(_) => "GPE",
+            Who::Person | Who::Office(_) => "PER",
+            Who::Body(_) | Who::Org | Who::Group => "ORG",
+        }
+    }
+
+    /// "Full Name (ACR)": ACR names the same thing from here on.
+    fn define_acronym(&mut self, end: usize, actor: Alias) {
         let rest = self.text[end..].trim_start_matches([' ', '\u{a0}']);
         if let Some(inner) = rest.strip_prefix('(') {
             if let Some(close) = inner.find(')') {
@@ -392,18 +510,19 @@ impl<'a> Article<'a> {
         }
     }
 
-    /// The most recent actor (by mention) before `pos` that satisfies `pred`, within `reach` bytes.
+    /// The most recent actor (by mention, descriptions included) before `pos` that satisfies
+    /// `pred`, within `reach` bytes.
     fn last_before(&self, pos: usize, reach: usize, pred: impl Fn(usize) -> bool) -> Option<usize> {
-        self.mentions
-            .iter()
-            .filter(|m| m.1 <= pos && pos - m.1 <= reach && pred(m.2))
+        [&self.mentions, &self.named_descriptions, &self.described]
+            .into_iter()
+            .filter_map(|list| latest(list, pos, reach, &pred))
             .max_by_key(|m| m.0)
             .map(|m| m.2)
     }
 
     fn org_actor(&mut self, span: &Span) -> usize {
         let name = key(&self.text[span.start_byte..span.end_byte]);
-        if let Some(&a) = self.aliases.get(&name) {
+        if let Some(&Alias::Actor(a)) = self.aliases.get(&name) {
             return a;
         }
         // A short form of a body mentioned before ("Council" after "Security Council").
@@ -418,48 +537,50 @@ impl<'a> Article<'a> {
                 return a;
             }
         }
-        let folded = name.to_lowercase();
         let is_acronym = (2..=8).contains(&name.chars().count()) && name.chars().all(|c| c.is_uppercase());
-        let same = self.actors.iter().rposition(|a| {
-            matches!(a.who, Who::Org | Who::Body(_))
-                && (a.name.to_lowercase() == folded || (is_acronym && initials(&a.name) == name))
-        });
-        if let Some(a) = same {
-            return a;
+        let same = self.by_name.get(&name.to_lowercase()).copied();
+        let same = if is_acronym {
+            same.max(self.by_initials.get(&name).copied())
+        } else {
+            same
+        };
+        match same {
+            Some(a) => a,
+            None => self.push_actor(Who::Org, name),
         }
-        self.actors.push(Draft {
-            who: Who::Org,
-            name,
-            affiliation: None,
-        });
-        self.actors.len() - 1
     }
 
     fn person_actor(&mut self, span: &Span) -> usize {
         let name = key(&self.text[span.start_byte..span.end_byte]);
         let words: Vec<&str> = name.unicode_words().collect();
-        let same = self.actors.iter().rposition(|a| {
-            if a.who != Who::Person {
-                return false;
-            }
-            let theirs: Vec<&str> = a.name.unicode_words().collect();
+        // the people who share a word with the name, latest first
+        let mut candidates: Vec<usize> = words
+            .iter()
+            .filter_map(|w| self.by_word.get(*w))
+            .flatten()
+            .copied()
+            .collect();
+        candidates.sort_unstable_by(|a, b| b.cmp(a));
+        candidates.dedup();
+        let same = candidates.into_iter().find(|&a| {
+            let theirs: Vec<&str> = self.actors[a].name.unicode_words().collect();
             words.iter().all(|w| theirs.contains(w)) || theirs.iter().all(|w| words.contains(w))
         });
         match same {
             Some(a) => {
                 if words.len() > self.actors[a].name.unicode_words().count() {
+                    for w in &words {
+                        let list = self.by_word.entry(w.to_string()).or_default();
+                        if !list.contains(&a) {
+                            list.push(a);
+                            list.sort_unstable();
+                        }
+                    }
                     self.actors[a].name = name;
                 }
                 a
             }
-            None => {
-                self.actors.push(Draft {
-                    who: Who::Person,
-                    name,
-                    affiliation: None,
-                });
-                self.actors.len() - 1
-            }
+            None => self.push_actor(Who::Person, name),
         }
     }
 
@@ -527,12 +648,15 @@ impl<'a> Article<'a> {
     fn longest_name_at(&self, i: usize) -> Option<(usize, Entry)> {
         // "the" is left out of names ("The Netherlands" -> "Netherlands") unless it is needed
         // ("The Hague").
-        if self.t(self.toks[i]).eq_ignore_ascii_case("the")
-            && i + 1 < self.toks.len()
-            && self.longest_name_at(i + 1).is_some()
+        if self.t(self.toks[i]).eq_ignore_ascii_case("the") && i + 1 < self.toks.len() && self.name_at(i + 1).is_some()
         {
             return None;
         }
+        self.name_at(i)
+    }
+
+    /// The longest gazetteer name starting at token `i`, "the" taken as a word like any other.
+    fn name_at(&self, i: usize) -> Option<(usize, Entry)> {
         let mut hit = None;
         for j in i..self.toks.len().min(i + self.g.max_words) {
             if j > i
@@ -582,7 +706,7 @@ impl<'a> Article<'a> {
         let mut added = Vec::new();
         for (i, &(s, e)) in self.toks.iter().enumerate() {
             let w = &self.text[s..e];
-            if !starts_upper(w) || overlaps_sorted(&entity_spans, s, e) {
+            if !starts_upper(w) || overlaps_sorted(&entity_spans, s, e) || self.part_of_other_name(i) {
                 continue;
             }
             // one- and two-word forms ("Council", "Working Group")
@@ -619,6 +743,31 @@ impl<'a> Article<'a> {
         self.entities.sort_by_key(|x| (x.span.start_byte, x.span.end_byte));
     }
 
+    /// The entities (sorted, not overlapping) that start at or after `byte`.
+    fn entities_from(&self, byte: usize) -> &[LinkedEntity] {
+        &self.entities[self.entities.partition_point(|x| x.span.start_byte < byte)..]
+    }
+
+    /// Token `i` belongs to a longer capitalised name than a short form: a capitalised word
+    /// other than a determiner right before it ("the National Assembly", "Atlantic Council"), or
+    /// "of/on/for" and a capitalised word right after it ("Council on Foreign Relations").
+    fn part_of_other_name(&self, i: usize) -> bool {
+        if i > 0 && self.spaced(i - 1, i) {
+            let w = self.t(self.toks[i - 1]);
+            if starts_upper(w) && !matches!(w.to_lowercase().as_str(), "the" | "this" | "that" | "its" | "their") {
+                return true;
+            }
+        }
+        // one or two words of short form, then the preposition
+        (i + 1..self.toks.len().min(i + 3)).any(|k| {
+            k + 1 < self.toks.len()
+                && self.spaced(k - 1, k)
+                && self.spaced(k, k + 1)
+                && matches!(self.t(self.toks[k]), "of" | "on" | "for")
+                && starts_upper(self.t(self.toks[k + 1]))
+        })
+    }
+
     // ---- 4. descriptions and pronouns ---------------------------------------------------------
 
     fn is_person(&self, a: usize) -> bool {
@@ -627,7 +776,8 @@ impl<'a> Article<'a> {
 
     /// Inside a quotation: the last quote mark before `pos` in its paragraph opens one.
     fn in_quote(&self, pos: usize) -> bool {
-        let para = self.text[..pos].rfind('\n').map_or(0, |i| i + 1);
+        let from = self.char_floor(pos.saturating_sub(QUOTE_REACH));
+        let para = self.text[from..pos].rfind('\n').map_or(from, |i| from + i + 1);
         let before = &self.text[para..pos];
         let straight = before.matches('"').count() % 2 == 1;
         match before.rfind(['“', '”']) {
@@ -637,7 +787,8 @@ impl<'a> Article<'a> {
     }
 
     fn descriptions(&mut self, named: &[(usize, usize, Entry)]) {
-        let mut found: Vec<(usize, usize, usize)> = Vec::new();
+        self.mentions.sort_unstable();
+        let mut found: Vec<Mention> = Vec::new();
         for &(s, e, entry) in named {
             let a = match entry {
                 Entry::Office(o) => {
@@ -649,9 +800,10 @@ impl<'a> Article<'a> {
             };
             found.push((s, e, a));
         }
+        found.sort_unstable();
+        self.named_descriptions = found;
         let entity_spans = self.entity_spans();
-        let mut named: Vec<(usize, usize)> = found.iter().map(|f| (f.0, f.1)).collect();
-        named.sort_unstable();
+        let named: Vec<(usize, usize)> = self.named_descriptions.iter().map(|f| (f.0, f.1)).collect();
         let mut i = 0;
         while i < self.toks.len() {
             let (s, e) = self.toks[i];
@@ -663,19 +815,23 @@ impl<'a> Article<'a> {
             let lw = w.to_lowercase();
             let words = &self.g.words;
             let mut hit: Option<(usize, usize, usize)> = None;
-            if words.pronoun_person.contains(&lw) {
+            // "his Excellency", "Her Majesty": a form of address, not a mention
+            let address = i + 1 < self.toks.len()
+                && matches!(
+                    self.t(self.toks[i + 1]),
+                    "Excellency" | "Majesty" | "Highness" | "Holiness"
+                );
+            if words.pronoun_person.contains(&lw) && !address {
                 hit = self
                     .cataphor(s)
-                    .or_else(|| {
-                        self.last_before_with(&found, s, PERSON_REACH, |a| self.is_person(a) && !self.is_office(a))
-                    })
+                    .or_else(|| self.last_before(s, PERSON_REACH, |a| self.is_person(a) && !self.is_office(a)))
                     .map(|a| (s, e, a));
             } else if words.pronoun_group.contains(&lw) {
                 hit = self
-                    .last_before_with(&found, s, GROUP_REACH, |a| self.actors[a].who == Who::Group)
+                    .last_before(s, GROUP_REACH, |a| self.actors[a].who == Who::Group)
                     .map(|a| (s, e, a));
             } else if words.pronoun_we.contains(&lw) && self.in_quote(s) {
-                let speaker = self.last_before_with(&found, s, PERSON_REACH, |a| {
+                let speaker = self.last_before(s, PERSON_REACH, |a| {
                     self.is_person(a)
                         && self.actors[a]
                             .affiliation
@@ -687,33 +843,42 @@ impl<'a> Article<'a> {
                 let a = self.actor(Who::Group, "panellists");
                 hit = Some((start, e, a));
             } else if lw == "the" {
-                hit = self.description_at(i, &found);
+                hit = self.description_at(i);
             }
             match hit {
                 Some(m) => {
-                    found.push(m);
+                    self.described.push(m);
                     i = self.tok_at(m.1);
                 }
                 None => i += 1,
             }
         }
-        self.mentions.extend(found);
+        let named = std::mem::take(&mut self.named_descriptions);
+        let described = std::mem::take(&mut self.described);
+        self.mentions.extend(named.into_iter().chain(described));
     }
 
     /// "In his remarks, Ambassador X said": a pronoun in a short fronted phrase refers to the first
     /// person named after the comma in the same sentence.
     fn cataphor(&self, pos: usize) -> Option<usize> {
-        let sentence_start = self.text[..pos].rfind(['.', '!', '?', '\n']).map_or(0, |i| i + 1);
+        // at most two words since the sentence began (looked for within 60 bytes)
+        let from = self.char_floor(pos.saturating_sub(60));
+        let sentence_start = match self.text[from..pos].rfind(['.', '!', '?', '\n']) {
+            Some(i) => from + i + 1,
+            None if from == 0 => 0,
+            None => return None,
+        };
         if self.text[sentence_start..pos].split_whitespace().count() > 2 {
             return None;
         }
-        let rest = &self.text[pos..];
+        let rest = &self.text[pos..self.char_floor(pos + CATAPHOR_REACH)];
         let comma = pos + rest.find(',').filter(|&c| c < 60)?;
         let end = pos + rest.find(['.', '!', '?', '\n']).unwrap_or(rest.len());
-        self.mentions
+        let k = self.mentions.partition_point(|m| m.0 <= comma);
+        self.mentions[k..]
             .iter()
-            .filter(|m| comma < m.0 && m.0 < end && self.is_person(m.2) && !self.is_office(m.2))
-            .min_by_key(|m| m.0)
+            .take_while(|m| m.0 < end)
+            .find(|m| self.is_person(m.2) && !self.is_office(m.2))
             .map(|m| m.2)
     }
 
@@ -721,24 +886,8 @@ impl<'a> Article<'a> {
         matches!(self.actors[a].who, Who::Office(_))
     }
 
-    /// Like `last_before`, counting the mentions found by `descriptions` so far too.
-    fn last_before_with(
-        &self,
-        found: &[(usize, usize, usize)],
-        pos: usize,
-        reach: usize,
-        pred: impl Fn(usize) -> bool,
-    ) -> Option<usize> {
-        self.mentions
-            .iter()
-            .chain(found)
-            .filter(|m| m.1 <= pos && pos - m.1 <= reach && pred(m.2))
-            .max_by_key(|m| m.0)
-            .map(|m| m.2)
-    }
-
     /// "the country", "the Pakistani envoy", "the head of the ODA" at token `i` ("the").
-    fn description_at(&mut self, i: usize, found: &[(usize, usize, usize)]) -> Option<(usize, usize, usize)> {
+    fn description_at(&mut self, i: usize) -> Option<Mention> {
         let start = self.toks[i].0;
         let words = &self.g.words;
         for k in 1..=MAX_MODIFIERS + 1 {
@@ -749,18 +898,21 @@ impl<'a> Article<'a> {
             let w = self.t(self.toks[j]);
             let lw = w.to_lowercase();
             if k == 1 && words.state_noun.contains(&lw) {
-                let state = self.last_before_with(found, start, PERSON_REACH, |a| {
-                    matches!(self.actors[a].who, Who::State(_))
-                })?;
+                let state = self.last_before(start, PERSON_REACH, |a| matches!(self.actors[a].who, Who::State(_)))?;
                 return Some((start, self.toks[j].1, state));
             }
             if k == 1 && w.chars().all(char::is_lowercase) && self.ends_noun_phrase(j) {
-                if let Some(a) = self.body_by_noun(&lw, start, found) {
+                if let Some(a) = self.body_by_noun(&lw, start) {
                     return Some((start, self.toks[j].1, a));
                 }
             }
             if !words.role.contains(&lw) {
-                if lw == "the" || words.agent_verb.contains(&lw) || !w.chars().all(|c| c.is_alphabetic() || c == '-') {
+                // modifiers are adjectives and nouns, not articles, verbs or prepositions
+                if lw == "the"
+                    || words.agent_verb.contains(&lw)
+                    || AFTER_ROLE.contains(&lw.as_str())
+                    || !w.chars().all(|c| c.is_alphabetic() || c == '-')
+                {
                     return None;
                 }
                 continue;
@@ -770,39 +922,61 @@ impl<'a> Article<'a> {
                 return None;
             }
             let mut end = self.toks[j].1;
+            let mut of_state = None;
             if j + 1 < self.toks.len() && self.spaced(j, j + 1) {
                 let lnext = self.t(self.toks[j + 1]).to_lowercase();
                 if lnext == "of" {
+                    // "the head of state" is a kind of person, not one
+                    if j + 2 < self.toks.len() && matches!(self.t(self.toks[j + 2]), "state" | "government") {
+                        return None;
+                    }
                     // "the head of the ODA": through the body's name
                     let after = self.toks[j + 1].1;
-                    let body = self.entities.iter().find(|x| {
-                        x.span.start_byte > after
-                            && self.text[after..x.span.start_byte]
-                                .trim()
-                                .trim_start_matches("the")
-                                .trim()
-                                .is_empty()
+                    let body = self.entities_from(after + 1).first().filter(|x| {
+                        self.text[after..x.span.start_byte]
+                            .trim()
+                            .trim_start_matches("the")
+                            .trim()
+                            .is_empty()
                     });
                     if let Some(b) = body {
                         end = b.span.end_byte;
+                        of_state = b.actor.filter(|&a| matches!(self.actors[a].who, Who::State(_)));
                     }
                 }
             }
-            // A state named among the modifiers: that state's person.
-            let named_state = self.entities.iter().find_map(|x| match x.actor {
-                Some(a) if x.span.start_byte > start && x.span.end_byte <= self.toks[j].0 => {
-                    matches!(self.actors[a].who, Who::State(_)).then_some(a)
-                }
-                _ => None,
+            // A state named among the modifiers or after "of": that state's person, or one whose
+            // affiliation is not known yet.
+            let named_state = self
+                .entities_from(start + 1)
+                .iter()
+                .find_map(|x| match x.actor {
+                    Some(a) if x.span.end_byte <= self.toks[j].0 => {
+                        matches!(self.actors[a].who, Who::State(_)).then_some(a)
+                    }
+                    _ => None,
+                })
+                .or(of_state);
+            // "the Pakistani envoy, Aamir Khan, said": the person named in apposition
+            let appositive = self.text[end..].strip_prefix(", ").and_then(|_| {
+                let x = self.entities_from(end).first()?;
+                let a = x.actor.filter(|&a| self.is_person(a) && !self.is_office(a))?;
+                (x.span.start_byte == end + 2).then_some(a)
             });
-            let person = named_state
-                .and_then(|st| {
-                    self.last_before_with(found, start, PERSON_REACH, |a| {
-                        self.is_person(a) && !self.is_office(a) && self.actors[a].affiliation == Some(st)
+            let person = appositive
+                .or_else(|| {
+                    named_state.and_then(|st| {
+                        self.last_before(start, PERSON_REACH, |a| {
+                            self.is_person(a) && !self.is_office(a) && self.actors[a].affiliation == Some(st)
+                        })
                     })
                 })
                 .or_else(|| {
-                    self.last_before_with(found, start, PERSON_REACH, |a| self.is_person(a) && !self.is_office(a))
+                    self.last_before(start, PERSON_REACH, |a| {
+                        self.is_person(a)
+                            && !self.is_office(a)
+                            && (named_state.is_none() || self.actors[a].affiliation.is_none())
+                    })
                 })?;
             if let Some(st) = named_state {
                 self.actors[person].affiliation.get_or_insert(st);
@@ -829,43 +1003,44 @@ impl<'a> Article<'a> {
     /// "the committee" after "Ad Hoc Committee on Cybercrime", "the company" after "Microsoft",
     /// "the bloc" after "the EU": the last organisation or body whose name has the noun as a word,
     /// else whose kind the noun names.
-    fn body_by_noun(&self, noun: &str, pos: usize, found: &[(usize, usize, usize)]) -> Option<usize> {
+    fn body_by_noun(&self, noun: &str, pos: usize) -> Option<usize> {
         let is_org = |a: usize| self.actors[a].who == Who::Org;
         let is_igo = |a: usize| matches!(self.actors[a].who, Who::Body(b) if self.g.bodies[b].kind != Kind::Org);
         let named = |a: usize| {
             (is_org(a) || matches!(self.actors[a].who, Who::Body(_)))
                 && head_noun(&self.actors[a].name).is_some_and(|h| h == noun)
         };
-        self.last_before_with(found, pos, PERSON_REACH, named)
+        self.last_before(pos, PERSON_REACH, named)
             .or_else(|| {
                 self.g
                     .words
                     .org_noun
                     .contains(noun)
-                    .then(|| self.last_before_with(found, pos, PERSON_REACH, is_org))?
+                    .then(|| self.last_before(pos, PERSON_REACH, is_org))?
             })
             .or_else(|| {
                 self.g
                     .words
                     .igo_noun
                     .contains(noun)
-                    .then(|| self.last_before_with(found, pos, PERSON_REACH, is_igo))?
+                    .then(|| self.last_before(pos, PERSON_REACH, is_igo))?
             })
     }
 
     // ---- 5. affiliations ---------------------------------------------------------------------
 
     fn affiliations(&mut self) {
+        let mut first: HashMap<usize, (usize, usize)> = HashMap::new();
+        for x in &self.entities {
+            if let Some(a) = x.actor {
+                first.entry(a).or_insert((x.span.start_byte, x.span.end_byte));
+            }
+        }
         for p in 0..self.actors.len() {
             if self.actors[p].who != Who::Person || self.actors[p].affiliation.is_some() {
                 continue;
             }
-            let first = self
-                .entities
-                .iter()
-                .find(|x| x.actor == Some(p))
-                .map(|x| (x.span.start_byte, x.span.end_byte));
-            let Some((s, e)) = first else { continue };
+            let Some(&(s, e)) = first.get(&p) else { continue };
             let aff = self
                 .apposition(e)
                 .or_else(|| self.of_state(e))
@@ -875,9 +1050,10 @@ impl<'a> Article<'a> {
     }
 
     fn linked_in(&self, from: usize, to: usize) -> Vec<usize> {
-        self.entities
+        self.entities_from(from)
             .iter()
-            .filter(|x| x.span.start_byte >= from && x.span.end_byte <= to)
+            .take_while(|x| x.span.start_byte < to)
+            .filter(|x| x.span.end_byte <= to)
             .filter_map(|x| x.actor)
             .filter(|&a| matches!(self.actors[a].who, Who::State(_) | Who::Body(_) | Who::Org))
             .collect()
@@ -907,7 +1083,7 @@ impl<'a> Article<'a> {
         let rest = &self.text[end..];
         let after = rest.trim_start().strip_prefix("of")?;
         let from = end + rest.len() - after.len();
-        let x = self.entities.iter().find(|x| x.span.start_byte >= from)?;
+        let x = self.entities_from(from).first()?;
         let between = self.text[from..x.span.start_byte].trim();
         let state = x.actor.filter(|&a| matches!(self.actors[a].who, Who::State(_)))?;
         (between.is_empty() || between.eq_ignore_ascii_case("the")).then_some(state)
@@ -931,10 +1107,11 @@ impl<'a> Article<'a> {
             if self.g.words.title.contains(w) || self.g.words.role.contains(&w.to_lowercase()) {
                 continue;
             }
-            match self
-                .entities
-                .iter()
-                .find(|x| x.span.start_byte <= s && e <= x.span.end_byte)
+            let k = self.entities.partition_point(|x| x.span.start_byte <= s);
+            match k
+                .checked_sub(1)
+                .map(|k| &self.entities[k])
+                .filter(|x| e <= x.span.end_byte)
             {
                 Some(x) => found.extend(
                     x.actor
@@ -961,6 +1138,7 @@ impl<'a> Article<'a> {
     fn finish(self) -> Linked {
         // Ids: states by code, bodies and offices by gazetteer id, others by a slug of the name.
         let mut ids: Vec<String> = Vec::with_capacity(self.actors.len());
+        let mut taken: HashSet<String> = HashSet::new();
         for d in &self.actors {
             let base = match d.who {
                 Who::State(i) => self.g.states[i].alpha3.clone(),
@@ -970,10 +1148,12 @@ impl<'a> Article<'a> {
             };
             let mut id = if base.is_empty() { "actor".to_string() } else { base };
             let mut n = 1;
-            while ids.contains(&id) {
+            let stem = id.clone();
+            while taken.contains(&id) {
                 n += 1;
-                id = format!("{}-{n}", id.trim_end_matches(char::is_numeric).trim_end_matches('-'));
+                id = format!("{stem}-{n}");
             }
+            taken.insert(id.clone());
             ids.push(id);
         }
         let mut mentions: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.actors.len()];
@@ -1197,6 +1377,98 @@ mod tests {
         // a title alone is no entity
         let l = link("Ambassador said no.", &[("Ambassador", "PER")]);
         assert!(l.entities.is_empty() && l.actors.is_empty());
+    }
+
+    #[test]
+    fn the_state_of_palestine_is_a_state_and_georgia_the_state_is_not() {
+        let t = "The State of Palestine and Georgia spoke; the state of Georgia did not.";
+        let l = link(
+            t,
+            &[("State of Palestine", "LOC"), ("Georgia", "LOC"), ("Georgia", "LOC")],
+        );
+        let got = owned(entities(t, &l));
+        assert_eq!(got[0], e("State of Palestine", "GPE", Some("PSE")));
+        assert_eq!(got[1], e("Georgia", "GPE", Some("GEO")));
+        assert_eq!(got[2], e("Georgia", "GPE", None));
+    }
+
+    #[test]
+    fn an_acronym_the_article_defines_beats_the_gazetteer() {
+        let t = "Official Development Assistance (ODA) rose. ODA will grow; so will Official Aid (OA).";
+        let l = link(
+            t,
+            &[
+                ("Official Development Assistance", "ORG"),
+                ("ODA", "ORG"),
+                ("Official Aid", "MISC"),
+            ],
+        );
+        let got = owned(entities(t, &l));
+        assert_eq!(got[1], e("ODA", "ORG", Some("official-development-assistance")));
+        assert_eq!(got[2], e("ODA", "ORG", Some("official-development-assistance")));
+        assert!(l.actors.iter().all(|a| a.id != "unoda"), "{:?}", l.actors);
+        // an acronym of a MISC name is no actor either
+        let t = "The Cyber Index (CI) and the CI were cited.";
+        let l = link(t, &[("Cyber Index", "MISC"), ("CI", "ORG")]);
+        assert_eq!(owned(entities(t, &l))[1], e("CI", "MISC", None));
+    }
+
+    #[test]
+    fn short_forms_inside_other_names_are_not_the_body() {
+        let t = "The UN General Assembly met. The National Assembly and the Assembly on Youth Rights did not; \
+                 the Assembly did.";
+        let l = link(t, &[("UN General Assembly", "ORG")]);
+        assert_eq!(mentions(t, &l, "unga"), ["UN General Assembly", "Assembly"]);
+        let last = t.rfind("Assembly").unwrap();
+        assert_eq!(l.actors[0].mentions[1].0, last);
+    }
+
+    #[test]
+    fn forms_of_address_are_not_pronouns() {
+        let t = "Ms. Ana Lopez of Chile spoke. His Excellency the Ambassador of Peru thanked her.";
+        let l = link(t, &[("Ana Lopez", "PER"), ("Chile", "LOC"), ("Peru", "LOC")]);
+        assert_eq!(mentions(t, &l, "ana-lopez"), ["Ana Lopez", "her"]);
+    }
+
+    #[test]
+    fn a_description_names_the_person_in_apposition_and_heads_of_state_are_nobody() {
+        let t = "Ms. Ana Lopez spoke first. Then the Pakistani envoy, Aamir Khan, said the head of state \
+                 would come.";
+        let l = link(t, &[("Ana Lopez", "PER"), ("Pakistani", "MISC"), ("Aamir Khan", "PER")]);
+        assert_eq!(mentions(t, &l, "aamir-khan"), ["the Pakistani envoy", "Aamir Khan"]);
+        assert_eq!(actor(&l, "aamir-khan").affiliation.as_deref(), Some("PAK"));
+        assert_eq!(mentions(t, &l, "ana-lopez"), ["Ana Lopez"]);
+        // modifiers stop at a preposition: "the talks with the envoy" is not "the ... envoy"
+        let t = "Aamir Khan spoke. The outcome of envoy talks was unclear.";
+        let l = link(t, &[("Aamir Khan", "PER")]);
+        assert_eq!(mentions(t, &l, "aamir-khan"), ["Aamir Khan"]);
+    }
+
+    #[test]
+    fn odd_spans_and_long_articles_do_not_break_the_linker() {
+        // a span of spaces, a long run of "the", a long paragraph without punctuation or quotes
+        let mut t = String::from("Pakistan   spoke. ");
+        t.push_str(&"the ".repeat(20_000));
+        t.push_str("Netherlands agreed ");
+        t.push_str(&"and he said ".repeat(20_000));
+        let spaces = t.find("   ").unwrap() + 1;
+        let spans = vec![
+            Span {
+                start_byte: 0,
+                end_byte: 8,
+                label: "LOC".into(),
+                score: 0.9,
+            },
+            Span {
+                start_byte: spaces,
+                end_byte: spaces + 2,
+                label: "ORG".into(),
+                score: 0.9,
+            },
+        ];
+        let l = Article::new(gazetteer(), &t).run(&spans);
+        let ids: Vec<&str> = l.actors.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, ["PAK", "NLD"]);
     }
 
     #[test]

@@ -6,17 +6,23 @@
 //! [`gazetteer`] loads the data; [`link`] holds the rules, applied in text order:
 //! 1. Entity spans lose a leading "the", a person's leading titles ("Ms.", "Ambassador") and a
 //!    trailing possessive; a dateline ("UNITED NATIONS (APP):") stays LOC and names no actor.
-//! 2. Each span is looked up: a state's name (GPE) or nationality word (NORP) links to the state,
-//!    unless "state of" precedes it (a US state); a capital links to its state only when it acts
+//! 2. An acronym the article defines ("Official Development Assistance (ODA)") means what it
+//!    defines there, before any gazetteer entry. Otherwise each span is looked up: a state's name
+//!    (GPE) or nationality word (NORP) links to the state, unless it is a US state ("the US state
+//!    of Georgia", "the state of Georgia"; "the State of Palestine" is a state); a capital links to its state only when it acts
 //!    ("Islamabad said", "Moscow's position"); a body links to its id (ORG). Other LOC spans become
 //!    GPE unless they are regions; other ORG and PER spans become actors, clustered: an acronym
 //!    defined in brackets or spelling an earlier name's initials, a surname after a full name,
-//!    a body's short form ("Council") after the body.
+//!    a body's short form ("Council") after the body, unless it is part of another name ("the
+//!    National Assembly", "Council on Foreign Relations").
 //! 3. Gazetteer names the model missed are added as entities (`source: gazetteer`).
 //! 4. Descriptions and pronouns join the actor they refer to: "the country" the last state,
-//!    "the <modifiers> envoy/official/chief..." the last person (one of the named state's when a
-//!    state is named), offices ("the Secretary-General") their holder, "the panellists" the
-//!    article's group of speakers, he/she/his/her the last person, they/their that group, and
+//!    "the <modifiers> envoy/official/chief..." the person named right after it in apposition,
+//!    else the last person (one of the named state's, or of no known state, when a state is named
+//!    before the role or after "of"; "the head of state" is nobody), offices ("the Secretary-General") their holder, "the panellists" the
+//!    article's group of speakers, he/she/his/her the last person (or, in a short fronted phrase
+//!    such as "In her remarks, Ambassador X said", the person named after the comma; never "His
+//!    Excellency"), they/their that group, and
 //!    "we"/"our" in a quotation the state of the last person who has one.
 //! 5. A person's affiliation comes from an apposition ("X, deputy permanent representative of
 //!    Pakistan") or a preceding modifier ("Pakistan's ambassador X", "UN official X").
