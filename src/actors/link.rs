@@ -13,6 +13,8 @@ const PERSON_REACH: usize = 2000;
 const GROUP_REACH: usize = 600;
 /// Longest apposition searched for a person's affiliation (bytes).
 const APPOSITION_REACH: usize = 160;
+/// Words a person's premodifier may span ("Pakistan's Deputy Permanent Representative to the UN,").
+const PREMODIFIER_WORDS: usize = 10;
 /// Words between "the" and a role noun ("the Pakistani envoy", "the UN disarmament chief").
 const MAX_MODIFIERS: usize = 3;
 
@@ -181,6 +183,7 @@ impl<'a> Article<'a> {
             .filter_map(|s| self.normalise(s.clone()))
             .map(|s| (s, false))
             .collect();
+        self.masthead(&mut spans);
         let descriptive = self.scan_gazetteer(&mut spans);
         spans.sort_by_key(|(s, _)| (s.start_byte, s.end_byte));
         for (span, from_gazetteer) in spans {
@@ -276,6 +279,32 @@ impl<'a> Article<'a> {
             return None;
         }
         Some(s)
+    }
+
+    /// A masthead: a first line of at most four capitalised words without sentence punctuation
+    /// ("NetMag Global") holding one ORG span names the outlet whole.
+    fn masthead(&self, spans: &mut [(Span, bool)]) {
+        let start = self.text.len() - self.text.trim_start().len();
+        let end = self.text[start..].find('\n').map_or(self.text.len(), |i| start + i);
+        let line = self.text[start..end].trim_end();
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if words.is_empty()
+            || words.len() > 4
+            || !words.iter().all(|w| starts_upper(w))
+            || line.ends_with(['.', '!', '?', ':'])
+        {
+            return;
+        }
+        let end = start + line.len();
+        let inside: Vec<usize> = (0..spans.len())
+            .filter(|&k| spans[k].0.start_byte >= start && spans[k].0.end_byte <= end)
+            .collect();
+        if let [k] = inside[..] {
+            if spans[k].0.label == "ORG" {
+                spans[k].0.start_byte = start;
+                spans[k].0.end_byte = end;
+            }
+        }
     }
 
     /// Every word of the span is a title ("Permanent Representative"): no entity.
@@ -1095,16 +1124,30 @@ impl<'a> Article<'a> {
         let i = self.tok_at(start);
         let mut found = Vec::new();
         let mut j = i;
-        while j > 0 && i - j < 6 {
+        // only titles so far: a comma may separate them from the rest ("Pakistan's Deputy
+        // Permanent Representative to the UN, Ambassador Aamir Khan")
+        let mut only_titles = true;
+        let mut commas = 0;
+        while j > 0 && i - j < PREMODIFIER_WORDS {
             j -= 1;
             let gap = &self.text[self.toks[j].1..self.toks[j + 1].0];
-            let comma_before_name = j + 1 == i && gap.trim() == ",";
-            if !comma_before_name && !self.spaced_or_possessive(j, j + 1) {
+            let comma = only_titles && commas == 0 && gap.trim() == ",";
+            if comma {
+                commas += 1;
+            } else if !self.spaced_or_possessive(j, j + 1) {
                 break;
             }
             let (s, e) = self.toks[j];
             let w = self.t((s, e));
-            if self.g.words.title.contains(w) || self.g.words.role.contains(&w.to_lowercase()) {
+            if self.g.words.title.contains(w) {
+                continue;
+            }
+            only_titles = false;
+            // "to the UN", "of Pakistan" inside the title
+            if self.g.words.role.contains(&w.to_lowercase())
+                || matches!(w, "to" | "of")
+                || (w == "the" && !found.is_empty())
+            {
                 continue;
             }
             let k = self.entities.partition_point(|x| x.span.start_byte <= s);
