@@ -10,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::tsv::{list, Table};
 
 /// What kind of actor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -110,57 +111,6 @@ pub fn key(s: &str) -> String {
 /// The case-insensitive key: also lower case, hyphens as spaces ("High Level" = "High-level").
 fn folded_key(k: &str) -> String {
     k.to_lowercase().replace('-', " ")
-}
-
-struct Table {
-    path: PathBuf,
-    header: Vec<String>,
-    rows: Vec<(usize, Vec<String>)>,
-}
-
-impl Table {
-    fn read(path: &Path) -> Result<Table> {
-        let body = std::fs::read_to_string(path).map_err(|e| Error::Read {
-            path: path.to_path_buf(),
-            source: e,
-        })?;
-        let mut header = Vec::new();
-        let mut rows = Vec::new();
-        for (i, line) in body.lines().enumerate() {
-            if line.trim().is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let cells: Vec<String> = line.split('\t').map(str::to_string).collect();
-            if header.is_empty() {
-                header = cells;
-            } else if cells.len() != header.len() {
-                return Err(Error::Parse {
-                    path: path.to_path_buf(),
-                    line: i + 1,
-                    message: format!("{} cells, the header has {}", cells.len(), header.len()),
-                });
-            } else {
-                rows.push((i + 1, cells));
-            }
-        }
-        Ok(Table {
-            path: path.to_path_buf(),
-            header,
-            rows,
-        })
-    }
-
-    fn col(&self, name: &str) -> Result<usize> {
-        self.header.iter().position(|h| h == name).ok_or_else(|| Error::Parse {
-            path: self.path.clone(),
-            line: 1,
-            message: format!("no column `{name}`"),
-        })
-    }
-}
-
-fn list(cell: &str) -> impl Iterator<Item = &str> {
-    cell.split('|').map(str::trim).filter(|s| !s.is_empty())
 }
 
 impl Gazetteer {
