@@ -15,7 +15,10 @@ use crate::corpus::{Article, Corpus, Entry};
 use crate::error::Result;
 use crate::pipeline::Annotator;
 use crate::progress::Progress;
-use crate::record::{round_score, Actor as RecordActor, Entity, JsonlWriter, Mention, Record, SCHEMA_VERSION};
+use crate::record::{
+    round_score, Actor as RecordActor, Entity, JsonlWriter, Mention, Record, Stance as RecordStance, SCHEMA_VERSION,
+};
+use crate::stance::{Found, Stancer};
 use crate::text::CharOffsets;
 
 /// What a run did.
@@ -34,6 +37,7 @@ fn chunk_size(batch_size: usize) -> usize {
 pub fn annotate(
     annotator: &mut Annotator,
     linker: &Linker,
+    mut stancer: Option<&mut Stancer>,
     inputs: &[PathBuf],
     out: &mut JsonlWriter,
     batch_size: usize,
@@ -75,12 +79,30 @@ pub fn annotate(
             .zip(tagged)
             .map(|(a, t)| t.map(|t| (t.tokens, linker.link(&a.text, &t.spans))))
             .collect();
+        // stances of the articles that were tagged
+        let mut stances: Vec<Option<Vec<Found>>> = vec![None; articles.len()];
+        if let Some(stancer) = stancer.as_deref_mut() {
+            let (docs, which): (Vec<(&str, &Linked)>, Vec<usize>) = articles
+                .iter()
+                .zip(&linked)
+                .enumerate()
+                .filter_map(|(i, (a, r))| r.as_ref().ok().map(|(_, l)| ((a.text.as_str(), l), i)))
+                .unzip();
+            for (found, i) in stancer.run(&docs)?.into_iter().zip(which) {
+                stances[i] = Some(found);
+            }
+        }
+        let targets = stancer.as_deref().map(|s| &s.rules.targets);
         let mut tokens = 0;
-        for (article, result) in articles.drain(..).zip(linked) {
+        for ((article, result), found) in articles.drain(..).zip(linked).zip(stances) {
             match result {
                 Ok((n_tokens, linked)) => {
                     tokens += n_tokens as u64;
-                    out.write(&to_record(article, linked, annotator))?;
+                    let mut record = to_record(article, linked, annotator);
+                    if let (Some(found), Some(targets)) = (found, targets) {
+                        record.stances = Some(stance_records(&record, &found, targets));
+                    }
+                    out.write(&record)?;
                     summary.ok += 1;
                 }
                 Err(message) => {
@@ -145,6 +167,32 @@ pub fn to_record(article: Article, linked: Linked, annotator: &Annotator) -> Rec
         bom_removed: article.bom_removed,
         entities,
         actors,
+        stances: None,
         model: annotator.model.clone(),
     }
+}
+
+/// The output form of an article's stances (`record` has its actors, in the linker's order).
+fn stance_records(record: &Record, found: &[Found], targets: &[crate::stance::targets::Target]) -> Vec<RecordStance> {
+    let chars = CharOffsets::new(&record.text);
+    found
+        .iter()
+        .map(|f| {
+            let actor = &record.actors[f.actor];
+            let (s, e) = f.evidence;
+            RecordStance {
+                actor: actor.id.clone(),
+                actor_code: actor.code.clone(),
+                target: targets[f.target].key.clone(),
+                stance: f.polarity,
+                score: round_score(f.score),
+                keyword: f.keyword,
+                evidence: record.text[s..e].to_string(),
+                evidence_start: chars.char_at(s),
+                evidence_end: chars.char_at(e),
+                evidence_start_byte: s,
+                evidence_end_byte: e,
+            }
+        })
+        .collect()
 }

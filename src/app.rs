@@ -7,7 +7,7 @@ use crate::backend::onnx::{default_library, OnnxBackend};
 use std::collections::HashMap;
 use std::io::Write;
 
-use crate::cli::{AnnotateArgs, EvalArgs, EvalConllArgs, ModelArgs, ReportArgs};
+use crate::cli::{AnnotateArgs, EvalArgs, EvalConllArgs, ModelArgs, ReportArgs, StanceArgs};
 use crate::config::{default_model_dir, ModelDir};
 use crate::error::{Error, Result};
 use crate::eval::data::{pair, read_docs};
@@ -15,12 +15,11 @@ use crate::eval::report::{check_floors, entities_table, evaluate, FloorOutcome};
 use crate::pipeline::{Annotator, RunOptions};
 use crate::progress::Progress;
 use crate::record::JsonlWriter;
+use crate::stance::{self, encoder::SentenceEncoder, Stancer};
 
 /// Sets the thread count once for the whole process and builds the model.
 pub fn build_annotator(args: &ModelArgs) -> Result<Annotator> {
-    let threads = args
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let threads = threads(args);
     if threads == 0 || args.batch_size == 0 {
         return Err(Error::Option {
             option: "--threads/--batch-size".into(),
@@ -43,9 +42,40 @@ pub fn build_annotator(args: &ModelArgs) -> Result<Annotator> {
     )
 }
 
+/// The stance stage, unless `--no-stances`: targets, cues, settings and the sentence encoder.
+pub fn build_stancer(args: &StanceArgs, model: &ModelArgs) -> Result<Option<Stancer>> {
+    if args.no_stances {
+        return Ok(None);
+    }
+    let targets = stance::targets::load(&args.targets.clone().unwrap_or_else(stance::targets::default_file))?;
+    let cues = stance::cues::Cues::load(&stance::cues::default_file())?;
+    let mut params = stance::Params::load(&stance::default_config())?;
+    params.threshold = args.stance_threshold.unwrap_or(params.threshold);
+    params.keyword_threshold = args.keyword_threshold.unwrap_or(params.keyword_threshold);
+    params.signals = args.stance_signals;
+    let dir = args.encoder.clone().unwrap_or_else(stance::encoder::default_dir);
+    let onnx = SentenceEncoder::onnx(&dir);
+    if !onnx.exists() {
+        return Err(Error::Model {
+            dir,
+            problem: "no model.onnx: run scripts/setup.sh to build the sentence encoder, or pass --no-stances".into(),
+        });
+    }
+    let library = model.ort_lib.clone().unwrap_or_else(default_library);
+    let backend = OnnxBackend::load(&onnx, &library, threads(model))?;
+    let encoder = SentenceEncoder::new(&dir, Box::new(backend), model.batch_size)?;
+    Ok(Some(Stancer::new(targets, cues, encoder, params)?))
+}
+
+fn threads(args: &ModelArgs) -> usize {
+    args.threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
 pub fn run_annotate(args: &AnnotateArgs) -> Result<Summary> {
     let mut annotator = build_annotator(&args.model)?;
     let linker = Linker::load(&args.gazetteer.clone().unwrap_or_else(gazetteer::default_dir))?;
+    let mut stancer = build_stancer(&args.stance, &args.model)?;
     let mut out = JsonlWriter::create(&args.output)?;
     let total = if args.quiet {
         None
@@ -57,6 +87,7 @@ pub fn run_annotate(args: &AnnotateArgs) -> Result<Summary> {
     let summary = annotate(
         &mut annotator,
         &linker,
+        stancer.as_mut(),
         &args.inputs,
         &mut out,
         args.model.batch_size,

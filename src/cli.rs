@@ -79,7 +79,34 @@ pub struct AnnotateArgs {
     #[arg(long, value_name = "DIR")]
     pub gazetteer: Option<PathBuf>,
     #[command(flatten)]
+    pub stance: StanceArgs,
+    #[command(flatten)]
     pub model: ModelArgs,
+}
+
+/// Stance options: the vocabulary, the sentence encoder, and the decision settings.
+#[derive(Debug, Args, Clone)]
+pub struct StanceArgs {
+    /// Stance targets: TSV with columns target, description and optionally exemplars and keywords
+    /// (see models/targets.tsv). Default: $CYBERSTANCE_TARGETS, else the shipped models/targets.tsv.
+    #[arg(long, value_name = "FILE")]
+    pub targets: Option<PathBuf>,
+    /// Sentence encoder directory (model.onnx, tokenizer.json, config.json), built by
+    /// scripts/setup.sh. Default: $CYBERSTANCE_ENCODER, else models/all-minilm-l6-v2.
+    #[arg(long, value_name = "DIR")]
+    pub encoder: Option<PathBuf>,
+    /// Entities and actors only: no stances (the sentence encoder is not loaded).
+    #[arg(long)]
+    pub no_stances: bool,
+    /// Cosine a sentence needs with a target to take it (default from models/stance/config.json).
+    #[arg(long, value_name = "X")]
+    pub stance_threshold: Option<f32>,
+    /// Cosine that suffices when a keyword of the target occurs (default from models/stance/config.json).
+    #[arg(long, value_name = "X")]
+    pub keyword_threshold: Option<f32>,
+    /// Which signals decide a target: both, the model alone, or keywords alone (to measure each).
+    #[arg(long, value_enum, default_value_t = crate::stance::Signals::Both, value_name = "WHICH")]
+    pub stance_signals: crate::stance::Signals,
 }
 
 #[derive(Debug, Args)]

@@ -2,7 +2,7 @@
 //!
 //! The stages, one module each: [`corpus`] (read) -> [`tokenize`] (subwords, shapes, windows) ->
 //! [`backend`] (model runtime) -> [`ner`] (decode entities) -> [`actors`] (link, refine labels)
-//! -> [`record`] (write JSONL).
+//! -> [`stance`] (who said what, on which issue) -> [`record`] (write JSONL).
 //! [`pipeline`] joins tokenize/backend/ner over a chunk of articles; [`annotate`] streams a corpus
 //! through it. [`eval`] scores output.
 
@@ -19,7 +19,9 @@ pub mod ner;
 pub mod pipeline;
 pub mod progress;
 pub mod record;
+pub mod stance;
 pub mod text;
 pub mod tokenize;
+pub(crate) mod tsv;
 
 pub use error::{Error, RecordError, Result};

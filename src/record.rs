@@ -20,10 +20,19 @@
 //!              "code": "PAK",                // ISO 3166-1 alpha-3 for states, else null
 //!              "affiliation": null,          // for people: the actor id they speak for
 //!              "mentions": [{"start": 0, "end": 8, "start_byte": 0, "end_byte": 8, "text": "Pakistan"}]}],
+//!  "stances": [{"actor": "PAK",              // the actor id holding the position (a state for its envoy)
+//!               "actor_code": "PAK",         // ISO3 when the actor is a state, else null
+//!               "target": "binding_instrument",   // a key of the targets file
+//!               "stance": "support",         // support | oppose | neutral
+//!               "score": 0.6123,             // cosine of the evidence with the target (0 with --stance-signals lexical)
+//!               "keyword": true,             // a keyword of the target occurs in the evidence
+//!               "evidence": "A legally-binding instrument ...",  // the sentence, == text[evidence_start:evidence_end]
+//!               "evidence_start": 126, "evidence_end": 410, "evidence_start_byte": 126, "evidence_end_byte": 412}],
 //!  "model": {"name": "ner-minilm-conll03", "version": "1.0.0", "backend": "onnxruntime"}}
 //! ```
 //! `schema_version` changes whenever a field changes meaning or is removed; adding a field does not.
 //! Version 2: labels GPE and NORP (countries and cities are no longer LOC), `actors`, `entity.actor`.
+//! `stances` was added in version 2 (absent with `--no-stances`).
 
 use std::io::Write;
 
@@ -45,7 +54,24 @@ pub struct Record {
     pub bom_removed: bool,
     pub entities: Vec<Entity>,
     pub actors: Vec<Actor>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stances: Option<Vec<Stance>>,
     pub model: ModelInfo,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stance {
+    pub actor: String,
+    pub actor_code: Option<String>,
+    pub target: String,
+    pub stance: crate::stance::Polarity,
+    pub score: f64,
+    pub keyword: bool,
+    pub evidence: String,
+    pub evidence_start: usize,
+    pub evidence_end: usize,
+    pub evidence_start_byte: usize,
+    pub evidence_end_byte: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,6 +1,11 @@
 //! Offsets. The library works in byte offsets into the article text; the output also gives
 //! Unicode code-point offsets (Python `str` / spaCy convention). [`CharOffsets`] converts between
-//! them without re-searching any string.
+//! them without re-searching any string. [`sentences`] splits a text into sentences with exact byte
+//! offsets.
+
+use std::collections::HashSet;
+
+use unicode_segmentation::UnicodeSegmentation;
 
 /// Byte <-> code-point offset conversion for one text. Byte to code point is O(1) for ASCII text,
 /// O(log n) otherwise; code point to byte is O(1).
@@ -57,9 +62,68 @@ impl CharOffsets {
     }
 }
 
+/// Sentences of `text` as byte spans, trimmed of surrounding whitespace, in order, never empty.
+///
+/// Boundaries are Unicode's (UAX #29: a full stop, question or exclamation mark followed by a
+/// space and a capital, or a line break), then re-joined where a full stop ends an abbreviation
+/// from `abbreviations` ("Ms.", "U.S.", "No.") or a single-letter initial ("J. Smith") and the next
+/// sentence does not start a new line. A line break always ends a sentence, so headings and
+/// datelines stand alone.
+pub fn sentences(text: &str, abbreviations: &HashSet<String>) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    let mut join = false;
+    for (start, piece) in text.split_sentence_bound_indices() {
+        let trimmed = piece.trim_start();
+        let s = start + piece.len() - trimmed.len();
+        let e = s + trimmed.trim_end().len();
+        if e <= s {
+            continue;
+        }
+        match out.last_mut() {
+            Some(last) if join && !text[last.1..s].contains(['\n', '\r']) => last.1 = e,
+            _ => out.push((s, e)),
+        }
+        let sentence = &text[s..e];
+        let last_word = sentence.rsplit(char::is_whitespace).next().unwrap_or("");
+        let last_word = last_word.trim_start_matches(['(', '"', '“', '‘', '\'']);
+        join = sentence.ends_with('.')
+            && (abbreviations.contains(last_word)
+                || (last_word.len() == 2 && last_word.starts_with(|c: char| c.is_uppercase())));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn split(text: &str) -> Vec<&str> {
+        let abbreviations: HashSet<String> = ["Ms.", "U.S.", "No.", "Dr."].iter().map(|s| s.to_string()).collect();
+        sentences(text, &abbreviations)
+            .into_iter()
+            .map(|(s, e)| &text[s..e])
+            .collect()
+    }
+
+    #[test]
+    fn sentences_keep_abbreviations_initials_and_exact_offsets() {
+        let text = "Ms. Nakamitsu spoke to the U.S. delegation. Resolution No. 5 passed!  J. Smith agreed.\nA heading\nWhy? Because.";
+        assert_eq!(
+            split(text),
+            [
+                "Ms. Nakamitsu spoke to the U.S. delegation.",
+                "Resolution No. 5 passed!",
+                "J. Smith agreed.",
+                "A heading",
+                "Why?",
+                "Because."
+            ]
+        );
+        // offsets slice the original text, with its non-ASCII spaces and quotes
+        let text = "“We agree,” she said.\u{a0}Dr. Ali did\r\nnot.";
+        assert_eq!(split(text), ["“We agree,” she said.", "Dr. Ali did", "not."]);
+        assert!(split("  \n ").is_empty());
+    }
 
     #[test]
     fn code_points_of_mixed_text() {

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use cyberstance::record::Record;
+use cyberstance::stance::Polarity;
 
 const BIN: &str = env!("CARGO_BIN_EXE_cyberstance");
 
@@ -59,6 +60,21 @@ fn check_offsets(r: &Record) {
         if let Some(x) = &a.affiliation {
             assert!(r.actors.iter().any(|y| &y.id == x), "affiliation {x} is listed");
         }
+    }
+    for s in r.stances.iter().flatten() {
+        let by_chars: String = chars[s.evidence_start..s.evidence_end].iter().collect();
+        assert_eq!(by_chars, s.evidence, "evidence code points, {}", r.id);
+        assert_eq!(
+            &r.text[s.evidence_start_byte..s.evidence_end_byte],
+            s.evidence,
+            "evidence bytes"
+        );
+        let actor = r
+            .actors
+            .iter()
+            .find(|a| a.id == s.actor)
+            .expect("stance actor is listed");
+        assert_eq!(actor.code, s.actor_code);
     }
 }
 
@@ -125,6 +141,68 @@ fn seed_articles_slice_exactly_and_name_the_actors() {
     assert_eq!(khan.affiliation.as_deref(), Some("PAK"));
     assert!(khan.mentions.iter().any(|m| m.text == "the Pakistani envoy"));
     assert!(actor("unsc").mentions.iter().any(|m| m.text == "Council"));
+    // stances: Pakistan, through its envoy, supports a binding instrument; one per (actor, target)
+    let stances = r003.stances.as_ref().expect("stances");
+    assert!(stances
+        .iter()
+        .any(|s| s.actor == "PAK" && s.target == "binding_instrument" && s.stance == Polarity::Support));
+    for r in &recs {
+        let st = r.stances.as_ref().unwrap();
+        let mut pairs: Vec<(&str, &str)> = st.iter().map(|s| (s.actor.as_str(), s.target.as_str())).collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        assert_eq!(pairs.len(), st.len(), "one stance per (actor, target) in {}", r.id);
+    }
+}
+
+#[test]
+fn stances_use_the_users_targets_and_can_be_turned_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let targets = dir.path().join("targets.tsv");
+    std::fs::write(
+        &targets,
+        "target\tdescription\tkeywords\nspace_debris\tRemoving debris from orbit and rules against creating it.\tdebris|space junk\n",
+    )
+    .unwrap();
+    let text = "Japan said that debris in orbit must be removed. France was attacked last year. \
+                Chile rejected new rules on space junk as premature.";
+    let line = jsonl_line("a", text);
+    let (recs, out) = annotate_jsonl(&line, &["--targets", targets.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    check_offsets(&recs[0]);
+    let got: Vec<(&str, &str, Polarity)> = recs[0]
+        .stances
+        .as_ref()
+        .unwrap()
+        .iter()
+        .map(|s| (s.actor.as_str(), s.target.as_str(), s.stance))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("JPN", "space_debris", Polarity::Support),
+            ("CHL", "space_debris", Polarity::Oppose)
+        ]
+    );
+    // without stances there is no `stances` field at all
+    let (recs, out) = annotate_jsonl(&line, &["--no-stances"]);
+    assert!(out.status.success());
+    assert!(recs[0].stances.is_none());
+    let raw = String::from_utf8(
+        run(
+            &["annotate", "-", "-o", "-", "--quiet", "--no-stances"],
+            Some(line.as_bytes()),
+        )
+        .stdout,
+    )
+    .unwrap();
+    assert!(!raw.contains("\"stances\""));
+    // a bad targets file stops the run before anything is read, naming the file and line
+    std::fs::write(&targets, "target\tdescription\nx\n").unwrap();
+    let (_, out) = annotate_jsonl(&line, &["--targets", targets.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("targets.tsv:2"), "{err}");
 }
 
 #[test]

@@ -1,0 +1,105 @@
+//! The word classes of `models/stance/cues.tsv`: reporting verbs, polarity cues, abbreviations.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use crate::error::Result;
+use crate::tsv::{list, Table};
+
+/// Closed word classes, lower case (abbreviations keep their case). Phrases are word sequences.
+#[derive(Debug, Default, Clone)]
+pub struct Cues {
+    pub report_verb: HashSet<String>,
+    pub passive_verb: HashSet<String>,
+    pub verb_modifier: HashSet<String>,
+    pub anaphor: Phrases,
+    pub oppose: Phrases,
+    pub neutral: Phrases,
+    pub negation: HashSet<String>,
+    pub first_person: HashSet<String>,
+    pub abbreviation: HashSet<String>,
+}
+
+/// Phrases of one or more words, matched on lower-case word sequences.
+#[derive(Debug, Default, Clone)]
+pub struct Phrases(Vec<Vec<String>>);
+
+impl Phrases {
+    fn add(&mut self, phrase: &str) {
+        let words: Vec<String> = phrase.split_whitespace().map(str::to_lowercase).collect();
+        if !words.is_empty() {
+            self.0.push(words);
+        }
+    }
+
+    /// The number of words of the longest phrase that starts at `words[i]`, if any.
+    pub fn at(&self, words: &[&str], i: usize) -> Option<usize> {
+        self.0
+            .iter()
+            .filter(|p| p.len() <= words.len() - i && p.iter().zip(&words[i..]).all(|(a, b)| a.eq_ignore_ascii_case(b)))
+            .map(Vec::len)
+            .max()
+    }
+
+    /// Whether some phrase starts anywhere in `words`; the first position if so.
+    pub fn find(&self, words: &[&str]) -> Option<usize> {
+        (0..words.len()).find(|&i| self.at(words, i).is_some())
+    }
+}
+
+/// `models/stance/cues.tsv`, or `$CYBERSTANCE_CUES`.
+pub fn default_file() -> PathBuf {
+    std::env::var_os("CYBERSTANCE_CUES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("models/stance/cues.tsv"))
+}
+
+impl Cues {
+    pub fn load(path: &Path) -> Result<Cues> {
+        let t = Table::read(path)?;
+        let (class, items) = (t.col("class")?, t.col("words")?);
+        let mut c = Cues::default();
+        for (line, row) in &t.rows {
+            let words = list(&row[items]);
+            match row[class].as_str() {
+                "abbreviation" => c.abbreviation.extend(words.map(str::to_string)),
+                name => {
+                    let set = match name {
+                        "report_verb" => &mut c.report_verb,
+                        "passive_verb" => &mut c.passive_verb,
+                        "verb_modifier" => &mut c.verb_modifier,
+                        "negation" => &mut c.negation,
+                        "first_person" => &mut c.first_person,
+                        "anaphor" | "oppose" | "neutral" => {
+                            let phrases = match name {
+                                "anaphor" => &mut c.anaphor,
+                                "oppose" => &mut c.oppose,
+                                _ => &mut c.neutral,
+                            };
+                            words.for_each(|w| phrases.add(w));
+                            continue;
+                        }
+                        other => return Err(t.error(*line, format!("unknown cue class {other:?}"))),
+                    };
+                    set.extend(words.map(str::to_lowercase));
+                }
+            }
+        }
+        Ok(c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_cues_load_and_phrases_match_whole_words() {
+        let c = Cues::load(&default_file()).unwrap();
+        assert!(c.report_verb.contains("underlined") && c.abbreviation.contains("U.S."));
+        let words = ["there", "is", "No", "need", "for", "it"];
+        assert_eq!(c.oppose.find(&words), Some(2));
+        assert_eq!(c.oppose.at(&words, 2), Some(3));
+        assert_eq!(c.oppose.find(&["needless"]), None);
+    }
+}

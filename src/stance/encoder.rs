@@ -1,0 +1,124 @@
+//! Sentence embeddings: all-MiniLM-L6-v2 through any [`Backend`], mean-pooled over the attention
+//! mask and L2-normalised, as sentence-transformers computes them (checked to 1e-4 by
+//! `scripts/check_encoder.py`). Texts longer than `max_tokens` (256, the model's setting) are
+//! cut, as sentence-transformers cuts them.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Deserialize;
+
+use crate::backend::{Backend, ModelInputs};
+use crate::error::{Error, Result};
+use crate::tokenize::TextTokenizer;
+
+/// `models/all-minilm-l6-v2`, or `$CYBERSTANCE_ENCODER`.
+pub fn default_dir() -> PathBuf {
+    std::env::var_os("CYBERSTANCE_ENCODER")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("models/all-minilm-l6-v2"))
+}
+
+#[derive(Debug, Deserialize)]
+struct EncoderConfig {
+    hidden_size: usize,
+    max_tokens: usize,
+}
+
+pub struct SentenceEncoder {
+    tokenizer: TextTokenizer,
+    backend: Box<dyn Backend>,
+    pub width: usize,
+    max_tokens: usize,
+    batch_size: usize,
+}
+
+impl SentenceEncoder {
+    /// The encoder directory's ONNX model file.
+    pub fn onnx(dir: &Path) -> PathBuf {
+        dir.join("model.onnx")
+    }
+
+    pub fn new(dir: &Path, backend: Box<dyn Backend>, batch_size: usize) -> Result<Self> {
+        let bad = |problem: String| Error::Model {
+            dir: dir.to_path_buf(),
+            problem: format!("{problem} (scripts/setup.sh builds the sentence encoder)"),
+        };
+        let text = std::fs::read_to_string(dir.join("config.json"))
+            .map_err(|e| bad(format!("cannot read config.json: {e}")))?;
+        let config: EncoderConfig = serde_json::from_str(&text).map_err(|e| bad(format!("config.json: {e}")))?;
+        if config.max_tokens < 3 || config.hidden_size == 0 {
+            return Err(bad(
+                "config.json: max_tokens must be at least 3 and hidden_size positive".into(),
+            ));
+        }
+        Ok(SentenceEncoder {
+            tokenizer: TextTokenizer::from_file(&dir.join("tokenizer.json"))?,
+            backend,
+            width: config.hidden_size,
+            max_tokens: config.max_tokens,
+            batch_size: batch_size.max(1),
+        })
+    }
+
+    /// Unit vectors, one per text, in order. An empty text (or one the tokenizer rejects) gets
+    /// the embedding of [CLS] [SEP] alone.
+    pub fn embed(&mut self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
+        let content = self.max_tokens - 2;
+        let ids: Vec<Vec<u32>> = texts
+            .par_iter()
+            .map(|t| {
+                let mut ids = self.tokenizer.encode(t).map(|e| e.ids).unwrap_or_default();
+                ids.truncate(content);
+                ids
+            })
+            .collect();
+        let mut order: Vec<usize> = (0..texts.len()).collect();
+        order.sort_by_key(|&i| (ids[i].len(), i));
+        let mut out = vec![Vec::new(); texts.len()];
+        for batch in order.chunks(self.batch_size) {
+            let seq = batch.iter().map(|&i| ids[i].len()).max().unwrap_or(0) + 2;
+            let mut x = ModelInputs::zeros(batch.len(), seq, self.tokenizer.pad as i64);
+            for (row, &i) in batch.iter().enumerate() {
+                let base = row * seq;
+                let n = ids[i].len();
+                x.input_ids[base] = self.tokenizer.cls as i64;
+                for (k, &id) in ids[i].iter().enumerate() {
+                    x.input_ids[base + 1 + k] = id as i64;
+                }
+                x.input_ids[base + n + 1] = self.tokenizer.sep as i64;
+                x.attention_mask[base..base + n + 2].fill(1);
+            }
+            let hidden = self.backend.predict(&x)?;
+            if hidden.width != self.width {
+                return Err(Error::LogitsShape {
+                    expected: vec![x.batch, x.seq, self.width],
+                    found: vec![hidden.batch, hidden.seq, hidden.width],
+                });
+            }
+            for (row, &i) in batch.iter().enumerate() {
+                let n = ids[i].len() + 2;
+                let mut v = vec![0f32; self.width];
+                for pos in 0..n {
+                    for (a, h) in v.iter_mut().zip(hidden.at(row, pos)) {
+                        *a += h;
+                    }
+                }
+                // mean, then unit length (the mean's scale cancels out)
+                let norm = v.iter().map(|a| a * a).sum::<f32>().sqrt().max(1e-12);
+                v.iter_mut().for_each(|a| *a /= norm);
+                out[i] = v;
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        self.backend.name()
+    }
+}
+
+/// Dot product of two unit vectors: their cosine.
+pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}

@@ -1,0 +1,136 @@
+//! Polarity of a statement toward a target: support unless a cue of opposition ("rejects", "no
+//! need for", "premature", "does not support") or of reserve ("wait until", "cautious") stands
+//! near the keyword that names the target, in its clause (or, when no keyword names it, anywhere
+//! in the sentence). A negation just before an opposition cue turns it back ("not unacceptable"
+//! is support).
+
+use serde::{Deserialize, Serialize};
+
+use super::cues::Cues;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Polarity {
+    Support,
+    Oppose,
+    Neutral,
+}
+
+/// How far back (words) a negation reaches to turn an opposition cue around.
+const NEGATION_REACH: usize = 2;
+
+/// Polarity of a run of lower-case words.
+pub fn of_words(words: &[&str], cues: &Cues) -> Polarity {
+    let mut neutral = false;
+    let mut i = 0;
+    while i < words.len() {
+        if let Some(n) = cues.oppose.at(words, i) {
+            // a cue that starts with its own negation ("not support") is not negated again
+            let own_negation = cues.negation.contains(words[i]);
+            let negated = !own_negation
+                && words[i.saturating_sub(NEGATION_REACH)..i]
+                    .iter()
+                    .any(|w| cues.negation.contains(*w));
+            if !negated {
+                return Polarity::Oppose;
+            }
+            i += n;
+            continue;
+        }
+        if cues.neutral.at(words, i).is_some() {
+            neutral = true;
+        }
+        i += 1;
+    }
+    if neutral {
+        Polarity::Neutral
+    } else {
+        Polarity::Support
+    }
+}
+
+/// Words around a target's keyword that a cue must fall within to concern it: before ("rejects
+/// a new treaty") and after ("a treaty would be premature").
+const CUE_BEFORE: usize = 8;
+const CUE_AFTER: usize = 6;
+
+/// Polarity toward the target named at word `at` of a clause: the cues near it only ("warned of
+/// attacks, and backed a treaty" is support for the treaty).
+pub fn near(words: &[&str], at: usize, cues: &Cues) -> Polarity {
+    let from = at.saturating_sub(CUE_BEFORE);
+    let to = (at + CUE_AFTER + 1).min(words.len());
+    of_words(&words[from..to], cues)
+}
+
+/// Byte spans of the clauses of a sentence `[s, e)`: split at semicolons and before "but",
+/// "while", "whereas", "however", "although".
+pub fn clauses(text: &str, (s, e): (usize, usize)) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = s;
+    let sentence = &text[s..e];
+    for (i, w) in unicode_segmentation::UnicodeSegmentation::split_word_bound_indices(sentence) {
+        let cut = match w {
+            ";" => Some(s + i + 1),
+            _ if matches!(
+                w.to_lowercase().as_str(),
+                "but" | "while" | "whereas" | "however" | "although"
+            ) =>
+            {
+                Some(s + i)
+            }
+            _ => None,
+        };
+        if let Some(c) = cut {
+            if c > start {
+                out.push((start, c));
+                start = c;
+            }
+        }
+    }
+    if e > start {
+        out.push((start, e));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stance::cues::{default_file, Cues};
+
+    fn p(s: &str) -> Polarity {
+        let cues = Cues::load(&default_file()).unwrap();
+        let lower = s.to_lowercase();
+        let words: Vec<&str> = lower
+            .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+            .filter(|w| !w.is_empty())
+            .collect();
+        of_words(&words, &cues)
+    }
+
+    #[test]
+    fn cues_of_opposition_reserve_and_negation() {
+        assert_eq!(p("Russia supports a binding treaty"), Polarity::Support);
+        assert_eq!(p("The US rejects a new treaty"), Polarity::Oppose);
+        assert_eq!(p("there is no need for a new instrument"), Polarity::Oppose);
+        assert_eq!(p("a treaty would be premature"), Polarity::Oppose);
+        assert_eq!(p("It does not support the proposal"), Polarity::Oppose);
+        assert_eq!(p("such a step is unacceptable"), Polarity::Oppose);
+        assert_eq!(p("the proposal is not unacceptable"), Polarity::Support);
+        assert_eq!(p("India would wait until the report is out"), Polarity::Neutral);
+        assert_eq!(p("Japan remained cautious about the idea"), Polarity::Neutral);
+    }
+
+    #[test]
+    fn clauses_split_at_contrast() {
+        let t = "France backs the OEWG; it rejects a treaty, but welcomes norms.";
+        let c: Vec<&str> = clauses(t, (0, t.len()))
+            .into_iter()
+            .map(|(s, e)| t[s..e].trim())
+            .collect();
+        assert_eq!(
+            c,
+            ["France backs the OEWG;", "it rejects a treaty,", "but welcomes norms."]
+        );
+    }
+}
