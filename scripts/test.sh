@@ -17,7 +17,7 @@ cargo test --locked
 mkdir -p target/gate
 cargo run --release --locked --quiet -- annotate corpus/seeds -o target/gate/seeds.jsonl --quiet
 cargo run --release --locked --quiet -- eval --gold corpus/seeds_gold.jsonl --pred target/gate/seeds.jsonl \
-  --min entities.strict.f1=0.885 \
+  --min entities.strict.f1=0.89 \
   --min entities.exact.f1=0.89 \
   --min entities.partial.f1=0.92 \
   --min entities.type.f1=0.925 \
@@ -25,10 +25,14 @@ cargo run --release --locked --quiet -- eval --gold corpus/seeds_gold.jsonl --pr
   --min entities.per_label.ORG.f1=0.91 \
   --min entities.per_label.GPE.f1=0.98 \
   --min actors.states.f1=0.98 \
-  --min actors.mentions.accuracy=0.96
+  --min actors.mentions.accuracy=0.97 \
+  --min stances.triples.f1=0.76 \
+  --min stances.pairs.f1=0.775
 # The synthetic articles (corpus/README.md): a second gate, on text the rules were not written from.
 cargo run --release --locked --quiet -- annotate corpus/synthetic -o target/gate/synthetic.jsonl --quiet
 cargo run --release --locked --quiet -- eval --gold corpus/synthetic_gold.jsonl --pred target/gate/synthetic.jsonl \
   --min entities.strict.f1=0.945 \
   --min actors.states.f1=0.97 \
-  --min actors.mentions.accuracy=0.765
+  --min actors.mentions.accuracy=0.765 \
+  --min stances.triples.f1=0.41 \
+  --min stances.pairs.f1=0.435
