@@ -11,8 +11,11 @@
 //! - the agent of a passive reporting verb ("was highlighted by Iraq", "echoed by Canada, Chile,
 //!   and Colombia", "a suggestion, made by Switzerland and Chile");
 //! - "according to X", "in X's view", "in the view of X", "speaking for X", "on behalf of X";
+//! - quotations: a sentence that opens a quotation continued in the next sentences of its
+//!   paragraph takes the speaker named where the quotation closes ("“... . ...,” she said");
 //! - continuation: a sentence with no speaker of its own continues the last speaker of its
-//!   paragraph, and a paragraph that is all quotation continues the last speaker before it;
+//!   paragraph (unless another actor opens it), and a paragraph that is all quotation continues
+//!   the last speaker before it;
 //! - an opinion piece's own voice: when the author writes "we"/"our"/"I" outside quotations at
 //!   least twice, the article is an opinion piece, and sentences with no other speaker are the
 //!   outlet's, when a masthead (a short first line holding an organisation) names it.
@@ -44,6 +47,35 @@ pub struct Statement {
 const APPOSITION_REACH: usize = 160;
 /// Times the author must say "we"/"I" outside quotes for an article to be an opinion piece.
 const OPINION_FIRST_PERSON: usize = 2;
+
+/// What a sentence says of itself, before continuation is resolved.
+struct Info {
+    span: (usize, usize),
+    paragraph: usize,
+    new_paragraph: bool,
+    speakers: Vec<usize>,
+    anaphoric: bool,
+    /// The speaker of a mention that opens the sentence.
+    subject: Option<usize>,
+    opens_quote: bool,
+    closes_quote: bool,
+}
+
+/// How many sentences ahead a quotation's speaker is looked for.
+const QUOTE_SENTENCES: usize = 4;
+
+/// Whether a sentence leaves a quotation open (more opening than closing marks, or an odd number
+/// of straight quotes that starts it) and whether it closes one opened before it.
+fn quote_balance(s: &str) -> (bool, bool) {
+    let open = s.matches('“').count();
+    let close = s.matches('”').count();
+    let straight = s.matches('"').count() % 2 == 1;
+    let starts = s.trim_start().starts_with('"');
+    (
+        open > close || (straight && starts),
+        close > open || (straight && !starts),
+    )
+}
 
 struct Sentence<'t> {
     /// Word tokens: (start, end) bytes and the lower-cased word.
@@ -116,13 +148,12 @@ impl Attributor<'_> {
     pub fn statements(&self, text: &str, sentences: &[(usize, usize)], linked: &Linked) -> Vec<Statement> {
         let mentions = speaker_mentions(linked);
         let outlet = self.opinion_outlet(text, sentences, linked);
-        let mut out: Vec<Statement> = Vec::new();
-        let mut last: Option<(Vec<usize>, usize)> = None; // speakers and paragraph of the last statement
+        // first what each sentence says of itself
+        let mut infos: Vec<Info> = Vec::with_capacity(sentences.len());
         let mut paragraph = 0;
         let mut prev_end = 0;
         for &(s, e) in sentences {
-            let breaks = text[prev_end..s].matches('\n').count();
-            let new_paragraph = breaks >= 1;
+            let new_paragraph = text[prev_end..s].contains('\n');
             if new_paragraph {
                 paragraph += 1;
             }
@@ -133,20 +164,45 @@ impl Attributor<'_> {
             }
             let lo = mentions.partition_point(|m| m.0 < s);
             let here: Vec<(usize, usize, usize)> = mentions[lo..].iter().take_while(|m| m.1 <= e).copied().collect();
-            let mut speakers = self.speakers(&sentence, &here);
-            let restates = (!speakers.is_empty() && self.anaphoric(&sentence))
-                .then(|| out.len().checked_sub(1))
-                .flatten();
+            let speakers = self.speakers(&sentence, &here);
+            let (opens, closes) = quote_balance(&text[s..e]);
+            infos.push(Info {
+                span: (s, e),
+                paragraph,
+                new_paragraph,
+                anaphoric: !speakers.is_empty() && self.anaphoric(&sentence),
+                // another actor as the sentence's subject: no continuation
+                subject: here.first().filter(|m| sentence.at(m.0) == 0).map(|m| m.2),
+                speakers,
+                opens_quote: opens,
+                closes_quote: closes,
+            });
+        }
+        // then continuation, quotations whose speaker comes after them, and the author's voice
+        let mut out: Vec<Statement> = Vec::new();
+        let mut last: Option<(Vec<usize>, usize)> = None; // speakers and paragraph of the last statement
+        for (i, info) in infos.iter().enumerate() {
+            let (s, e) = info.span;
+            let restates = info.anaphoric.then(|| out.len().checked_sub(1)).flatten();
+            let mut speakers = info.speakers.clone();
+            if speakers.is_empty() && info.opens_quote {
+                // "“First sentence. Second sentence,” she said.": the speaker who closes it
+                speakers = infos[i + 1..]
+                    .iter()
+                    .take(QUOTE_SENTENCES)
+                    .take_while(|x| x.paragraph == info.paragraph)
+                    .find(|x| x.closes_quote)
+                    .map(|x| x.speakers.clone())
+                    .unwrap_or_default();
+            }
             if speakers.is_empty() {
-                let all_quote = new_paragraph && is_quotation(&text[s..e]);
+                let all_quote = info.new_paragraph && is_quotation(&text[s..e]);
                 let continues = match &last {
-                    Some((who, p)) if *p == paragraph || all_quote => Some(who.clone()),
+                    Some((who, p)) if *p == info.paragraph || all_quote => Some(who.clone()),
                     _ => None,
                 };
-                // only when no other actor is the sentence's subject
-                let subject_is_other = here.first().is_some_and(|m| sentence.at(m.0) == 0);
                 speakers = match continues {
-                    Some(who) if !subject_is_other => who,
+                    Some(who) if info.subject.is_none_or(|a| who.contains(&a)) => who,
                     _ => outlet.into_iter().collect(),
                 };
                 if speakers.is_empty() {
@@ -162,7 +218,7 @@ impl Attributor<'_> {
                     continue;
                 }
             }
-            last = Some((speakers.clone(), paragraph));
+            last = Some((speakers.clone(), info.paragraph));
             out.push(Statement {
                 span: (s, e),
                 speakers,
@@ -494,6 +550,26 @@ mod tests {
         );
         assert_eq!(speakers(&got)[1], ["CRI"]);
         assert_eq!(speakers(&got)[3], ["nakamitsu"]);
+    }
+
+    #[test]
+    fn a_quotation_takes_the_speaker_named_where_it_closes() {
+        let t = "Nakamitsu said little.\n\n“Rules exist. They must be applied,” Ms. Ana Lopez said. Others left.";
+        let got = attribute(t, &[("Nakamitsu", "PER"), ("Ana Lopez", "PER")]);
+        let texts: Vec<&str> = got.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "Nakamitsu said little.",
+                "“Rules exist.",
+                "They must be applied,” Ms. Ana Lopez said.",
+                "Others left."
+            ]
+        );
+        assert_eq!(
+            speakers(&got)[1..],
+            [vec!["ana-lopez"], vec!["ana-lopez"], vec!["ana-lopez"]]
+        );
     }
 
     #[test]
