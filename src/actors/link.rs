@@ -336,7 +336,7 @@ impl<'a> Article<'a> {
     /// A US state, not a country: "the US state of Georgia", or "the state of Georgia" for a
     /// country name that is also a US state's. ("the State of Palestine" is a country.)
     fn after_state_of(&self, start: usize, end: usize) -> bool {
-        let before = self.text[start.saturating_sub(40)..start].trim_end();
+        let before = self.text[self.char_floor(start.saturating_sub(40))..start].trim_end();
         let Some(before) = before
             .strip_suffix("state of")
             .or_else(|| before.strip_suffix("State of"))
@@ -1485,6 +1485,14 @@ mod tests {
         let t = "Aamir Khan spoke. The outcome of envoy talks was unclear.";
         let l = link(t, &[("Aamir Khan", "PER")]);
         assert_eq!(mentions(t, &l, "aamir-khan"), ["Aamir Khan"]);
+    }
+
+    #[test]
+    fn multibyte_text_just_before_a_state_name_is_no_problem() {
+        // 40 bytes back from "Pakistan" falls inside the dash
+        let t = format!("—{} Pakistan said so.", "x".repeat(37));
+        let l = link(&t, &[("Pakistan", "LOC")]);
+        assert_eq!(owned(entities(&t, &l))[0], e("Pakistan", "GPE", Some("PAK")));
     }
 
     #[test]
