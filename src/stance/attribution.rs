@@ -230,31 +230,11 @@ impl Attributor<'_> {
 
     /// Speakers named in one sentence by the explicit patterns.
     fn speakers(&self, st: &Sentence, here: &[(usize, usize, usize)]) -> Vec<usize> {
-        let mut found: Vec<usize> = Vec::new();
         let c = self.cues;
-        let mut push = |a: usize| {
-            if !found.contains(&a) {
-                found.push(a);
-            }
-        };
-        // what a speaker reports: mentions after its verb are inside it ("Chile suggested that
-        // the OEWG could recognise ...")
-        let mut reported_from = usize::MAX;
-        for (k, m) in here.iter().enumerate() {
-            if m.0 >= reported_from {
-                break;
-            }
-            // the mention's last token and what follows it
-            let last = st.at(m.1).saturating_sub(1);
-            if let Some(verb) = self.subject_of_report(st, m, last) {
-                reported_from = st.toks[verb].1;
-                for &j in self.coordinated(st, here, k).iter().rev() {
-                    push(here[j].2);
-                }
-                push(m.2);
-            }
-        }
-        // passive agents and "according to": mentions in a list after "by" / "to" / "of"
+        // framings ("according to X", "in X's view", "speaking for X") and passive agents ("was
+        // highlighted by X"): mentions in a list after "to" / "of" / "for" / "by"
+        let mut framed: Vec<usize> = Vec::new();
+        let mut framing = false;
         for i in 0..st.toks.len() {
             let w = st.word(i);
             let after_by = w == "by"
@@ -267,21 +247,43 @@ impl Attributor<'_> {
                 });
             let according = w == "to" && i >= 1 && st.word(i - 1) == "according";
             let view_of = w == "of" && i >= 2 && st.word(i - 1) == "view" && st.word(i - 2) == "the";
-            // "Speaking for the European Union, the delegate said", "on behalf of the G77"
             let for_whom = (w == "for" && i >= 1 && st.word(i - 1) == "speaking")
                 || (w == "of" && i >= 2 && st.word(i - 1) == "behalf" && st.word(i - 2) == "on");
+            let mut got = Vec::new();
             if after_by || according || view_of || for_whom {
-                for a in self.list_at(st, here, i + 1) {
-                    push(a);
-                }
+                got = self.list_at(st, here, i + 1);
+            } else if w == "view" && i >= 2 && st.word(i - 2) == "in" {
+                got.extend(here.iter().find(|m| st.at(m.0) == i - 1).map(|m| m.2));
             }
-            // "In Chile's view"
-            if w == "view" && i >= 2 && st.word(i - 2) == "in" {
-                if let Some(m) = here.iter().find(|m| st.at(m.0) == i - 1) {
-                    push(m.2);
+            framing |= !got.is_empty() && !after_by;
+            framed.extend(got);
+        }
+        let mut found: Vec<usize> = Vec::new();
+        // subjects of reporting verbs, unless a framing names the speaker: then the rest of the
+        // sentence is what they said ("In Chile's view, the OEWG could recommend ...")
+        if !framing {
+            // what a speaker reports: mentions after its verb are inside it ("Chile suggested
+            // that the OEWG could recognise ...")
+            let mut reported_from = usize::MAX;
+            for (k, m) in here.iter().enumerate() {
+                if m.0 >= reported_from {
+                    break;
+                }
+                let last = st.at(m.1).saturating_sub(1);
+                if let Some(verb) = self.subject_of_report(st, m, last) {
+                    reported_from = st.toks[verb].1;
+                    found.extend(self.coordinated(st, here, k).iter().rev().map(|&j| here[j].2));
+                    found.push(m.2);
                 }
             }
         }
+        found.extend(framed);
+        let mut seen = Vec::with_capacity(found.len());
+        found.retain(|a| {
+            let new = !seen.contains(a);
+            seen.push(*a);
+            new
+        });
         found
     }
 
@@ -310,6 +312,11 @@ impl Attributor<'_> {
             }
         } else if i < st.toks.len() && !st.gap(last, i).trim().is_empty() {
             return None;
+        }
+        // role nouns: "The United States delegate said", "the Japanese delegation noted"
+        let roles_from = i;
+        while i < st.toks.len() && i < roles_from + 3 && c.speaker_role.contains(st.word(i)) {
+            i += 1;
         }
         while i < st.toks.len() && c.verb_modifier.contains(st.word(i)) {
             i += 1;

@@ -12,6 +12,7 @@ pub struct Cues {
     pub report_verb: HashSet<String>,
     pub passive_verb: HashSet<String>,
     pub verb_modifier: HashSet<String>,
+    pub speaker_role: HashSet<String>,
     pub anaphor: Phrases,
     pub oppose: Phrases,
     pub neutral: Phrases,
@@ -68,6 +69,7 @@ impl Cues {
                         "report_verb" => &mut c.report_verb,
                         "passive_verb" => &mut c.passive_verb,
                         "verb_modifier" => &mut c.verb_modifier,
+                        "speaker_role" => &mut c.speaker_role,
                         "negation" => &mut c.negation,
                         "first_person" => &mut c.first_person,
                         "anaphor" | "oppose" | "neutral" => {
