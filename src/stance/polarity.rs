@@ -24,6 +24,14 @@ pub fn of_words(words: &[&str], cues: &Cues) -> Polarity {
     let mut neutral = false;
     let mut i = 0;
     while i < words.len() {
+        // "does not support", "would never be acceptable"
+        if cues.support_word.contains(words[i])
+            && words[i.saturating_sub(NEGATION_REACH + 1)..i]
+                .iter()
+                .any(|w| cues.negation.contains(*w))
+        {
+            return Polarity::Oppose;
+        }
         if let Some(n) = cues.oppose.at(words, i) {
             // a cue that starts with its own negation ("not support") is not negated again
             let own_negation = cues.negation.contains(words[i]);
@@ -31,7 +39,9 @@ pub fn of_words(words: &[&str], cues: &Cues) -> Polarity {
                 && words[i.saturating_sub(NEGATION_REACH)..i]
                     .iter()
                     .any(|w| cues.negation.contains(*w));
-            if !negated {
+            // opposing a threat ("resist internet-based threats") is no opposition to the target
+            let against_threat = (i + n..(i + n + 3).min(words.len())).any(|k| cues.threat.at(words, k).is_some());
+            if !negated && !against_threat {
                 return Polarity::Oppose;
             }
             i += n;
@@ -54,12 +64,32 @@ pub fn of_words(words: &[&str], cues: &Cues) -> Polarity {
 const CUE_BEFORE: usize = 8;
 const CUE_AFTER: usize = 6;
 
-/// Polarity toward the target named at word `at` of a clause: the cues near it only ("warned of
-/// attacks, and backed a treaty" is support for the treaty).
+/// Polarity toward the target named at word `at` of a clause: the cues near it only, not past a
+/// new clause ("and it", "and said"). Opposing a threat named next to the keyword ("attacks on
+/// hospitals are unacceptable") is support for the target.
 pub fn near(words: &[&str], at: usize, cues: &Cues) -> Polarity {
-    let from = at.saturating_sub(CUE_BEFORE);
-    let to = (at + CUE_AFTER + 1).min(words.len());
-    of_words(&words[from..to], cues)
+    let mut from = at.saturating_sub(CUE_BEFORE);
+    let mut to = (at + CUE_AFTER + 1).min(words.len());
+    // a new clause: "and" before a pronoun or a verb of saying
+    let boundary = |k: usize| {
+        words[k] == "and"
+            && words.get(k + 1).is_some_and(|w| {
+                matches!(*w, "it" | "they" | "he" | "she" | "we" | "i") || cues.report_verb.contains(*w)
+            })
+    };
+    if let Some(k) = (from..at).rev().find(|&k| boundary(k)) {
+        from = k + 1;
+    }
+    if let Some(k) = (at + 1..to).find(|&k| boundary(k)) {
+        to = k;
+    }
+    let polarity = of_words(&words[from..to], cues);
+    let threat = (at.saturating_sub(3)..=at).any(|k| cues.threat.at(words, k).is_some());
+    if polarity == Polarity::Oppose && threat {
+        Polarity::Support
+    } else {
+        polarity
+    }
 }
 
 /// Byte spans of the clauses of a sentence `[s, e)`: split at semicolons and before "but",
@@ -119,6 +149,54 @@ mod tests {
         assert_eq!(p("the proposal is not unacceptable"), Polarity::Support);
         assert_eq!(p("India would wait until the report is out"), Polarity::Neutral);
         assert_eq!(p("Japan remained cautious about the idea"), Polarity::Neutral);
+        assert_eq!(p("Russia does not back a binding treaty"), Polarity::Oppose);
+        assert_eq!(p("such a treaty would never be acceptable"), Polarity::Oppose);
+        assert_eq!(
+            p("states should resist internet-based threats and build resilience"),
+            Polarity::Support
+        );
+    }
+
+    fn near_keyword(s: &str, keyword: &str) -> Polarity {
+        let cues = Cues::load(&default_file()).unwrap();
+        let words: Vec<String> = crate::stance::targets::match_words(s);
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        let at = words.iter().position(|w| *w == keyword).unwrap();
+        near(&words, at, &cues)
+    }
+
+    #[test]
+    fn cues_concern_the_target_near_them_and_threats_turn_them_around() {
+        assert_eq!(
+            near_keyword("It warned of attacks, and backed a binding treaty", "treaty"),
+            Polarity::Support
+        );
+        assert_eq!(
+            near_keyword(
+                "there is no need for new norms and it supports capacity building",
+                "capacity"
+            ),
+            Polarity::Support
+        );
+        assert_eq!(
+            near_keyword(
+                "there is no need for new norms and it supports capacity building",
+                "norms"
+            ),
+            Polarity::Oppose
+        );
+        assert_eq!(
+            near_keyword("Chile said attacks on hospitals are unacceptable", "hospitals"),
+            Polarity::Support
+        );
+        assert_eq!(
+            near_keyword("Brazil rejected disinformation online", "disinformation"),
+            Polarity::Support
+        );
+        assert_eq!(
+            near_keyword("Russia rejected a new treaty on hospitals", "treaty"),
+            Polarity::Oppose
+        );
     }
 
     #[test]
