@@ -105,6 +105,28 @@ pub struct Span {
     pub score: f32,
 }
 
+/// Test input: spans given as (surface, label), each found in `text` after the previous one.
+#[cfg(test)]
+pub(crate) fn spans_in(text: &str, spans: &[(&str, &str)]) -> Vec<Span> {
+    let mut from = 0;
+    spans
+        .iter()
+        .map(|(surface, label)| {
+            let start = from
+                + text[from..]
+                    .find(surface)
+                    .unwrap_or_else(|| panic!("{surface} in text"));
+            from = start + surface.len();
+            Span {
+                start_byte: start,
+                end_byte: from,
+                label: label.to_string(),
+                score: 0.9,
+            }
+        })
+        .collect()
+}
+
 /// Reusable buffers for [`decode`], so the hot loop does not allocate per article.
 #[derive(Default)]
 pub struct Decoder {

@@ -1247,6 +1247,7 @@ impl<'a> Article<'a> {
 mod tests {
     use super::*;
     use crate::actors::gazetteer::default_dir;
+    use crate::ner::spans_in;
     use std::sync::OnceLock;
 
     fn gazetteer() -> &'static Gazetteer {
@@ -1256,24 +1257,7 @@ mod tests {
 
     /// Links `text` with model spans given as (surface, label), each found after the previous.
     fn link(text: &str, spans: &[(&str, &str)]) -> Linked {
-        let mut from = 0;
-        let spans: Vec<Span> = spans
-            .iter()
-            .map(|(surface, label)| {
-                let start = from
-                    + text[from..]
-                        .find(surface)
-                        .unwrap_or_else(|| panic!("{surface} in text"));
-                from = start + surface.len();
-                Span {
-                    start_byte: start,
-                    end_byte: from,
-                    label: label.to_string(),
-                    score: 0.9,
-                }
-            })
-            .collect();
-        Article::new(gazetteer(), text).run(&spans)
+        Article::new(gazetteer(), text).run(&spans_in(text, spans))
     }
 
     /// (entity text, label, actor id) of every entity.

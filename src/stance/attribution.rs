@@ -533,7 +533,7 @@ fn is_quotation(s: &str) -> bool {
 mod tests {
     use super::*;
     use crate::actors::{gazetteer, Linker};
-    use crate::ner::Span;
+    use crate::ner::spans_in;
     use std::sync::OnceLock;
 
     fn linker() -> &'static Linker {
@@ -549,21 +549,7 @@ mod tests {
     /// (sentence, speaker ids) of every statement of `text`, with model spans given as
     /// (surface, label), each found after the previous.
     fn attribute(text: &str, spans: &[(&str, &str)]) -> Vec<(String, Vec<String>)> {
-        let mut from = 0;
-        let spans: Vec<Span> = spans
-            .iter()
-            .map(|(surface, label)| {
-                let start = from + text[from..].find(surface).unwrap();
-                from = start + surface.len();
-                Span {
-                    start_byte: start,
-                    end_byte: from,
-                    label: label.to_string(),
-                    score: 0.9,
-                }
-            })
-            .collect();
-        let linked = linker().link(text, &spans);
+        let linked = linker().link(text, &spans_in(text, spans));
         let sentences = crate::text::sentences(text, &cues().abbreviation);
         Attributor { cues: cues() }
             .statements(text, &sentences, &linked)
