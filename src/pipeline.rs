@@ -4,7 +4,7 @@
 
 use rayon::prelude::*;
 
-use crate::backend::{Backend, ModelInputs};
+use crate::backend::{ModelInputs, Pool};
 use crate::config::ModelDir;
 use crate::error::Result;
 use crate::ner::{Decoder, LabelSet, Span};
@@ -38,7 +38,7 @@ pub struct Tagged {
 /// The model with its tokenizer and labels, warm and reused across chunks.
 pub struct Annotator {
     tokenizer: TextTokenizer,
-    backend: Box<dyn Backend>,
+    pool: Pool,
     labels: LabelSet,
     /// Tokens per window, without [CLS]/[SEP].
     content: usize,
@@ -47,7 +47,7 @@ pub struct Annotator {
 }
 
 impl Annotator {
-    pub fn new(model: &ModelDir, backend: Box<dyn Backend>, options: RunOptions) -> Result<Self> {
+    pub fn new(model: &ModelDir, pool: Pool, options: RunOptions) -> Result<Self> {
         let tokenizer = TextTokenizer::from_file(&model.tokenizer())?;
         let content = model.config.max_len - 2;
         if options.stride >= content {
@@ -59,11 +59,11 @@ impl Annotator {
         let info = ModelInfo {
             name: model.config.name.clone(),
             version: model.config.version.clone(),
-            backend: backend.name().to_string(),
+            backend: pool.name().to_string(),
         };
         Ok(Annotator {
             tokenizer,
-            backend,
+            pool,
             labels: LabelSet::new(model.labels.clone()),
             content,
             options: RunOptions {
@@ -94,37 +94,57 @@ impl Annotator {
         items.sort_by_key(|(a, w)| (w.end - w.start, *a, w.start));
 
         let width = self.labels.len();
+        let batches: Vec<&[(usize, Window)]> = items.chunks(self.options.batch_size).collect();
+        let tokenizer = &self.tokenizer;
+        let encoded_ref = &encoded;
+        // each batch's kept scores, reduced on the worker that ran it
+        let results = self.pool.run(
+            batches.len(),
+            |b| {
+                let batch = batches[b];
+                let seq = batch.iter().map(|(_, w)| w.end - w.start).max().unwrap_or(0) + 2;
+                let mut x = ModelInputs::zeros(batch.len(), seq, tokenizer.pad as i64);
+                for (row, (a, w)) in batch.iter().enumerate() {
+                    let Ok(enc) = &encoded_ref[*a] else { continue };
+                    let base = row * seq;
+                    let n = w.end - w.start;
+                    x.input_ids[base] = tokenizer.cls as i64;
+                    x.input_ids[base + n + 1] = tokenizer.sep as i64;
+                    x.attention_mask[base..base + n + 2].fill(1);
+                    for (k, t) in (w.start..w.end).enumerate() {
+                        x.input_ids[base + 1 + k] = enc.ids[t] as i64;
+                        x.shape_ids[base + 1 + k] = enc.shapes[t] as i64;
+                    }
+                }
+                x
+            },
+            |b, out| {
+                if out.width != width {
+                    return Err(crate::error::Error::LogitsShape {
+                        expected: vec![out.batch, out.seq, width],
+                        found: vec![out.batch, out.seq, out.width],
+                    });
+                }
+                // (article, first kept token, scores of the kept tokens)
+                Ok(batches[b]
+                    .iter()
+                    .enumerate()
+                    .map(|(row, (a, w))| {
+                        let first = 1 + w.keep_start - w.start;
+                        let last = 1 + w.keep_end - w.start;
+                        let kept: Vec<f32> = (first..last).flat_map(|pos| out.at(row, pos).iter().copied()).collect();
+                        (*a, w.keep_start, kept)
+                    })
+                    .collect::<Vec<_>>())
+            },
+        )?;
         let mut scores: Vec<Vec<f32>> = encoded
             .iter()
             .map(|e| vec![0f32; e.as_ref().map_or(0, |e| e.len() * width)])
             .collect();
-        for batch in items.chunks(self.options.batch_size) {
-            let seq = batch.iter().map(|(_, w)| w.end - w.start).max().unwrap_or(0) + 2;
-            let mut x = ModelInputs::zeros(batch.len(), seq, self.tokenizer.pad as i64);
-            for (row, (a, w)) in batch.iter().enumerate() {
-                let Ok(enc) = &encoded[*a] else { continue };
-                let base = row * seq;
-                let n = w.end - w.start;
-                x.input_ids[base] = self.tokenizer.cls as i64;
-                x.input_ids[base + n + 1] = self.tokenizer.sep as i64;
-                x.attention_mask[base..base + n + 2].fill(1);
-                for (k, t) in (w.start..w.end).enumerate() {
-                    x.input_ids[base + 1 + k] = enc.ids[t] as i64;
-                    x.shape_ids[base + 1 + k] = enc.shapes[t] as i64;
-                }
-            }
-            let out = self.backend.predict(&x)?;
-            if out.width != width {
-                return Err(crate::error::Error::LogitsShape {
-                    expected: vec![x.batch, x.seq, width],
-                    found: vec![out.batch, out.seq, out.width],
-                });
-            }
-            for (row, (a, w)) in batch.iter().enumerate() {
-                for t in w.keep_start..w.keep_end {
-                    let pos = 1 + t - w.start;
-                    scores[*a][t * width..(t + 1) * width].copy_from_slice(out.at(row, pos));
-                }
+        for batch in results {
+            for (a, keep_start, kept) in batch? {
+                scores[a][keep_start * width..keep_start * width + kept.len()].copy_from_slice(&kept);
             }
         }
 

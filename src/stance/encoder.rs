@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use crate::backend::{Backend, ModelInputs};
+use crate::backend::{ModelInputs, Pool};
 use crate::error::{Error, Result};
 use crate::tokenize::TextTokenizer;
 
@@ -23,23 +23,29 @@ pub fn default_dir() -> PathBuf {
 struct EncoderConfig {
     hidden_size: usize,
     max_tokens: usize,
+    /// The ONNX file run by default.
+    #[serde(default = "default_onnx")]
+    default_onnx: String,
+    /// Most texts per model call (1 for dynamic int8: its activation scale spans the call, so a
+    /// text's embedding must not depend on its neighbours).
+    #[serde(default)]
+    max_batch: Option<usize>,
+}
+
+fn default_onnx() -> String {
+    "model.onnx".into()
 }
 
 pub struct SentenceEncoder {
     tokenizer: TextTokenizer,
-    backend: Box<dyn Backend>,
+    pool: Pool,
     pub width: usize,
     max_tokens: usize,
     batch_size: usize,
 }
 
 impl SentenceEncoder {
-    /// The encoder directory's ONNX model file.
-    pub fn onnx(dir: &Path) -> PathBuf {
-        dir.join("model.onnx")
-    }
-
-    pub fn new(dir: &Path, backend: Box<dyn Backend>, batch_size: usize) -> Result<Self> {
+    fn config(dir: &Path) -> Result<EncoderConfig> {
         let bad = |problem: String| Error::Model {
             dir: dir.to_path_buf(),
             problem: format!("{problem} (scripts/setup.sh builds the sentence encoder)"),
@@ -52,12 +58,23 @@ impl SentenceEncoder {
                 "config.json: max_tokens must be at least 3 and hidden_size positive".into(),
             ));
         }
+        Ok(config)
+    }
+
+    /// The encoder directory's default ONNX file.
+    pub fn onnx(dir: &Path) -> Result<PathBuf> {
+        Ok(dir.join(Self::config(dir)?.default_onnx))
+    }
+
+    /// `batch_size` is capped by the directory's `max_batch`.
+    pub fn new(dir: &Path, pool: Pool, batch_size: usize) -> Result<Self> {
+        let config = Self::config(dir)?;
         Ok(SentenceEncoder {
             tokenizer: TextTokenizer::from_file(&dir.join("tokenizer.json"))?,
-            backend,
+            pool,
             width: config.hidden_size,
             max_tokens: config.max_tokens,
-            batch_size: batch_size.max(1),
+            batch_size: config.max_batch.map_or(batch_size, |m| m.min(batch_size)).max(1),
         })
     }
 
@@ -75,38 +92,54 @@ impl SentenceEncoder {
             .collect();
         let mut order: Vec<usize> = (0..texts.len()).collect();
         order.sort_by_key(|&i| (ids[i].len(), i));
-        let mut out = vec![Vec::new(); texts.len()];
-        for batch in order.chunks(self.batch_size) {
-            let seq = batch.iter().map(|&i| ids[i].len()).max().unwrap_or(0) + 2;
-            let mut x = ModelInputs::zeros(batch.len(), seq, self.tokenizer.pad as i64);
-            for (row, &i) in batch.iter().enumerate() {
-                let base = row * seq;
-                let n = ids[i].len();
-                x.input_ids[base] = self.tokenizer.cls as i64;
-                for (k, &id) in ids[i].iter().enumerate() {
-                    x.input_ids[base + 1 + k] = id as i64;
-                }
-                x.input_ids[base + n + 1] = self.tokenizer.sep as i64;
-                x.attention_mask[base..base + n + 2].fill(1);
-            }
-            let hidden = self.backend.predict(&x)?;
-            if hidden.width != self.width {
-                return Err(Error::LogitsShape {
-                    expected: vec![x.batch, x.seq, self.width],
-                    found: vec![hidden.batch, hidden.seq, hidden.width],
-                });
-            }
-            for (row, &i) in batch.iter().enumerate() {
-                let n = ids[i].len() + 2;
-                let mut v = vec![0f32; self.width];
-                for pos in 0..n {
-                    for (a, h) in v.iter_mut().zip(hidden.at(row, pos)) {
-                        *a += h;
+        let batches: Vec<&[usize]> = order.chunks(self.batch_size).collect();
+        let (tokenizer, width, ids) = (&self.tokenizer, self.width, &ids);
+        let pooled = self.pool.run(
+            batches.len(),
+            |b| {
+                let batch = batches[b];
+                let seq = batch.iter().map(|&i| ids[i].len()).max().unwrap_or(0) + 2;
+                let mut x = ModelInputs::zeros(batch.len(), seq, tokenizer.pad as i64);
+                for (row, &i) in batch.iter().enumerate() {
+                    let base = row * seq;
+                    let n = ids[i].len();
+                    x.input_ids[base] = tokenizer.cls as i64;
+                    for (k, &id) in ids[i].iter().enumerate() {
+                        x.input_ids[base + 1 + k] = id as i64;
                     }
+                    x.input_ids[base + n + 1] = tokenizer.sep as i64;
+                    x.attention_mask[base..base + n + 2].fill(1);
                 }
-                // mean, then unit length (the mean's scale cancels out)
-                let norm = v.iter().map(|a| a * a).sum::<f32>().sqrt().max(1e-12);
-                v.iter_mut().for_each(|a| *a /= norm);
+                x
+            },
+            |b, hidden| {
+                if hidden.width != width {
+                    return Err(Error::LogitsShape {
+                        expected: vec![hidden.batch, hidden.seq, width],
+                        found: vec![hidden.batch, hidden.seq, hidden.width],
+                    });
+                }
+                Ok(batches[b]
+                    .iter()
+                    .enumerate()
+                    .map(|(row, &i)| {
+                        let mut v = vec![0f32; width];
+                        for pos in 0..ids[i].len() + 2 {
+                            for (a, h) in v.iter_mut().zip(hidden.at(row, pos)) {
+                                *a += h;
+                            }
+                        }
+                        // mean, then unit length (the mean's scale cancels out)
+                        let norm = v.iter().map(|a| a * a).sum::<f32>().sqrt().max(1e-12);
+                        v.iter_mut().for_each(|a| *a /= norm);
+                        (i, v)
+                    })
+                    .collect::<Vec<_>>())
+            },
+        )?;
+        let mut out = vec![Vec::new(); texts.len()];
+        for batch in pooled {
+            for (i, v) in batch? {
                 out[i] = v;
             }
         }
@@ -114,7 +147,7 @@ impl SentenceEncoder {
     }
 
     pub fn backend_name(&self) -> &'static str {
-        self.backend.name()
+        self.pool.name()
     }
 }
 
