@@ -58,7 +58,7 @@ pub struct ModelArgs {
     #[arg(long, default_value_t = 32, value_name = "N")]
     pub batch_size: usize,
     /// Tokens shared by consecutive windows of a long article (below the model window, 126).
-    #[arg(long, default_value_t = 64, value_name = "N")]
+    #[arg(long, default_value_t = 32, value_name = "N")]
     pub stride: usize,
 }
 

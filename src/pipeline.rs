@@ -24,7 +24,7 @@ impl Default for RunOptions {
     fn default() -> Self {
         RunOptions {
             batch_size: 32,
-            stride: 64,
+            stride: 32,
         }
     }
 }
