@@ -10,30 +10,7 @@ conll=${1:-${CONLL2003_DIR:-../shared/data/conll2003}}
 shift || true
 out=bench-out
 mkdir -p "$out"
-python3 - "$conll" "$out" <<'PY'
-import json, pathlib, sys
-conll, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
-docs, cur, sent = [], [], []
-for line in open(conll / "conll2003_test.iob2", encoding="utf-8"):
-    parts = line.split()
-    if not parts:
-        if sent: cur.append(" ".join(sent)); sent = []
-        continue
-    if parts[0] == "-DOCSTART-":
-        if cur: docs.append(cur)
-        cur = []
-        continue
-    sent.append(parts[0])
-if sent: cur.append(" ".join(sent))
-if cur: docs.append(cur)
-with open(out / "conll-test.jsonl", "w") as f:
-    for i, d in enumerate(docs):
-        f.write(json.dumps({"id": f"conll-test-{i:03d}", "text": "\n".join(d)}) + "\n")
-with open(out / "seeds-x40.jsonl", "w") as f:
-    for k in range(40):
-        for p in sorted(pathlib.Path("corpus/seeds").glob("*.txt")):
-            f.write(json.dumps({"id": f"{p.stem}-{k}", "text": p.read_text(encoding="utf-8")}) + "\n")
-PY
+python3 scripts/bench_corpus.py "$conll" "$out"
 cargo build --release --locked --quiet
 for corpus in conll-test seeds-x40; do
   in="$out/$corpus.jsonl"

