@@ -48,7 +48,7 @@ impl SentenceEncoder {
     fn config(dir: &Path) -> Result<EncoderConfig> {
         let bad = |problem: String| Error::Model {
             dir: dir.to_path_buf(),
-            problem: format!("{problem} (scripts/setup.sh builds the sentence encoder)"),
+            problem: format!("{problem} (scripts/setup.sh builds the sentence encoder; --no-stances runs without it)"),
         };
         let text = std::fs::read_to_string(dir.join("config.json"))
             .map_err(|e| bad(format!("cannot read config.json: {e}")))?;
