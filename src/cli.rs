@@ -60,6 +60,10 @@ pub struct ModelArgs {
     /// Tokens shared by consecutive windows of a long article (below the model window, 126).
     #[arg(long, default_value_t = 32, value_name = "N")]
     pub stride: usize,
+    /// Pack whole sentences into windows (as the model was trained; each token runs once) instead
+    /// of sliding overlapping windows over the article: 1.3x faster, CoNLL dev F1 94.04 vs 94.17.
+    #[arg(long)]
+    pub sentence_windows: bool,
 }
 
 #[derive(Debug, Args)]

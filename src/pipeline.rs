@@ -9,15 +9,18 @@ use crate::config::ModelDir;
 use crate::error::Result;
 use crate::ner::{Decoder, LabelSet, Span};
 use crate::record::ModelInfo;
-use crate::tokenize::{plan_windows, Encoded, TextTokenizer, Window};
+use crate::tokenize::{plan_sentence_windows, plan_windows, Encoded, TextTokenizer, Window};
 
 /// How the pipeline runs (not what it computes): batch size and window overlap.
 #[derive(Debug, Clone, Copy)]
 pub struct RunOptions {
     /// Windows per model call.
     pub batch_size: usize,
-    /// Tokens shared by consecutive windows of a long article.
+    /// Tokens shared by consecutive windows of a long article (of a long sentence, with
+    /// `sentence_windows`).
     pub stride: usize,
+    /// Pack whole sentences into windows instead of sliding over the article.
+    pub sentence_windows: bool,
 }
 
 impl Default for RunOptions {
@@ -25,6 +28,7 @@ impl Default for RunOptions {
         RunOptions {
             batch_size: 32,
             stride: 32,
+            sentence_windows: false,
         }
     }
 }
@@ -82,14 +86,24 @@ impl Annotator {
 
         // every window of every article, sorted by length so that batches carry little padding
         let mut items: Vec<(usize, Window)> = Vec::new();
-        for (a, enc) in encoded.iter().enumerate() {
-            if let Ok(enc) = enc {
-                items.extend(
-                    plan_windows(enc.len(), self.content, self.options.stride)
-                        .into_iter()
-                        .map(|w| (a, w)),
-                );
-            }
+        let no_abbreviations = std::collections::HashSet::new();
+        let plans: Vec<Vec<Window>> = encoded
+            .par_iter()
+            .zip(texts.par_iter())
+            .map(|(enc, text)| match enc {
+                Ok(enc) if self.options.sentence_windows => {
+                    let starts: Vec<usize> = crate::text::sentences(text, &no_abbreviations)
+                        .iter()
+                        .map(|&(s, _)| enc.offsets.partition_point(|o| o.0 < s))
+                        .collect();
+                    plan_sentence_windows(&starts, enc.len(), self.content, self.options.stride)
+                }
+                Ok(enc) => plan_windows(enc.len(), self.content, self.options.stride),
+                Err(_) => Vec::new(),
+            })
+            .collect();
+        for (a, plan) in plans.into_iter().enumerate() {
+            items.extend(plan.into_iter().map(|w| (a, w)));
         }
         items.sort_by_key(|(a, w)| (w.end - w.start, *a, w.start));
 

@@ -145,6 +145,56 @@ pub fn plan_windows(n_tokens: usize, content: usize, overlap: usize) -> Vec<Wind
     out
 }
 
+/// Plans windows that hold whole sentences, packed greedily up to `content` tokens, as the model
+/// was trained (sentences packed into windows): every token goes through the model once and no
+/// window cuts a sentence. A sentence longer than a window gets overlapping windows of its own
+/// ([`plan_windows`], sharing `overlap` tokens). `sentence_starts`: token indices where
+/// sentences start, ascending.
+pub fn plan_sentence_windows(
+    sentence_starts: &[usize],
+    n_tokens: usize,
+    content: usize,
+    overlap: usize,
+) -> Vec<Window> {
+    if n_tokens <= content {
+        return plan_windows(n_tokens, content, overlap);
+    }
+    let mut bounds: Vec<usize> = vec![0];
+    bounds.extend(sentence_starts.iter().copied().filter(|&s| s > 0 && s < n_tokens));
+    bounds.push(n_tokens);
+    bounds.dedup();
+    let whole = |s: usize, e: usize| Window {
+        start: s,
+        end: e,
+        keep_start: s,
+        keep_end: e,
+    };
+    let mut out = Vec::new();
+    let mut cur: Option<(usize, usize)> = None;
+    for pair in bounds.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        if b - a > content {
+            out.extend(cur.take().map(|(s, e)| whole(s, e)));
+            out.extend(plan_windows(b - a, content, overlap).into_iter().map(|w| Window {
+                start: w.start + a,
+                end: w.end + a,
+                keep_start: w.keep_start + a,
+                keep_end: w.keep_end + a,
+            }));
+            continue;
+        }
+        cur = match cur {
+            Some((s, _)) if b - s <= content => Some((s, b)),
+            other => {
+                out.extend(other.map(|(s, e)| whole(s, e)));
+                Some((a, b))
+            }
+        };
+    }
+    out.extend(cur.map(|(s, e)| whole(s, e)));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,6 +214,34 @@ mod tests {
         ];
         for (s, want) in cases {
             assert_eq!(token_shape(s), want, "{s}");
+        }
+    }
+
+    #[test]
+    fn sentence_windows_pack_whole_sentences_and_cover_every_token_once() {
+        // sentences of 50, 50, 50, 300 and 10 tokens
+        let starts = [0, 50, 100, 150, 450];
+        let ws = plan_sentence_windows(&starts, 460, 126, 32);
+        let whole = |s, e| Window {
+            start: s,
+            end: e,
+            keep_start: s,
+            keep_end: e,
+        };
+        assert_eq!(ws[0], whole(0, 100));
+        assert_eq!(ws[1], whole(100, 150));
+        assert!(ws[2].start == 150 && ws[2].keep_start == 150 && ws[2].end == 276);
+        assert_eq!(*ws.last().unwrap(), whole(450, 460));
+        for n in [0, 1, 126, 127, 300, 1000] {
+            let starts: Vec<usize> = (0..n).step_by(37).collect();
+            let ws = plan_sentence_windows(&starts, n, 126, 32);
+            let mut next = 0;
+            for w in &ws {
+                assert!(w.end - w.start <= 126 && w.end <= n);
+                assert_eq!(w.keep_start, next, "n={n} {ws:?}");
+                next = w.keep_end;
+            }
+            assert_eq!(next, n);
         }
     }
 

@@ -239,7 +239,14 @@ fn a_long_article_is_windowed_without_losing_entities() {
     let short = sentence.trim_end().to_string();
     let long = sentence.repeat(40); // ~1,100 subword tokens: nine windows of 126
     let input = jsonl_line("short", &short) + &jsonl_line("long", &long);
-    let (recs, out) = annotate_jsonl(&input, &[]);
+    for windows in [&[][..], &["--sentence-windows"][..]] {
+        check_long_article(sentence, &input, windows);
+    }
+}
+
+/// Every repetition of `sentence` in the long article gets the short article's entities.
+fn check_long_article(sentence: &str, input: &str, flags: &[&str]) {
+    let (recs, out) = annotate_jsonl(input, flags);
     assert!(out.status.success());
     let key = |r: &Record, offset: usize| -> Vec<(usize, usize, String)> {
         r.entities
@@ -258,7 +265,7 @@ fn a_long_article_is_windowed_without_losing_entities() {
             .filter(|(s, _, _)| *s >= offset && *s < offset + sentence.len())
             .map(|(s, e, l)| (s - offset, e - offset, l))
             .collect();
-        assert_eq!(got, want, "occurrence {k} of the sentence");
+        assert_eq!(got, want, "occurrence {k} of the sentence, {flags:?}");
     }
 }
 
