@@ -9,30 +9,42 @@ import json
 import pathlib
 import sys
 
-conll, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
-out.mkdir(parents=True, exist_ok=True)
-docs, cur, sent = [], [], []
-for line in open(conll / "conll2003_test.iob2", encoding="utf-8"):
-    parts = line.split()
-    if not parts:
-        if sent:
-            cur.append(" ".join(sent))
-            sent = []
-        continue
-    if parts[0] == "-DOCSTART-":
-        if cur:
-            docs.append(cur)
-        cur = []
-        continue
-    sent.append(parts[0])
-if sent:
-    cur.append(" ".join(sent))
-if cur:
-    docs.append(cur)
-with open(out / "conll-test.jsonl", "w") as f:
-    for i, d in enumerate(docs):
-        f.write(json.dumps({"id": f"conll-test-{i:03d}", "text": "\n".join(d)}) + "\n")
-with open(out / "seeds-x40.jsonl", "w") as f:
-    for k in range(40):
-        for p in sorted(pathlib.Path("corpus/seeds").glob("*.txt")):
-            f.write(json.dumps({"id": f"{p.stem}-{k}", "text": p.read_text(encoding="utf-8")}) + "\n")
+
+def conll_documents(path):
+    """The documents of a two-column IOB2 file: lists of sentences of (word, tag)."""
+    docs, cur, sent = [], [], []
+    for line in open(path, encoding="utf-8"):
+        parts = line.split()
+        if not parts:
+            if sent:
+                cur.append(sent)
+                sent = []
+            continue
+        if parts[0] == "-DOCSTART-":
+            if cur:
+                docs.append(cur)
+            cur = []
+            continue
+        sent.append((parts[0], parts[-1]))
+    if sent:
+        cur.append(sent)
+    if cur:
+        docs.append(cur)
+    return docs
+
+
+def main():
+    conll, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / "conll-test.jsonl", "w") as f:
+        for i, doc in enumerate(conll_documents(conll / "conll2003_test.iob2")):
+            text = "\n".join(" ".join(w for w, _ in s) for s in doc)
+            f.write(json.dumps({"id": f"conll-test-{i:03d}", "text": text}) + "\n")
+    with open(out / "seeds-x40.jsonl", "w") as f:
+        for k in range(40):
+            for p in sorted(pathlib.Path("corpus/seeds").glob("*.txt")):
+                f.write(json.dumps({"id": f"{p.stem}-{k}", "text": p.read_text(encoding="utf-8")}) + "\n")
+
+
+if __name__ == "__main__":
+    main()

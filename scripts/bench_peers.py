@@ -35,28 +35,12 @@ def read_corpus(path):
 
 
 def conll_articles(path):
-    """CoNLL documents as articles (tokens joined by spaces, sentences by newlines), with each
-    word's character span and gold tag."""
-    docs, cur, sent = [], [], []
-    for line in open(path, encoding="utf-8"):
-        parts = line.split()
-        if not parts:
-            if sent:
-                cur.append(sent)
-                sent = []
-            continue
-        if parts[0] == "-DOCSTART-":
-            if cur:
-                docs.append(cur)
-            cur = []
-            continue
-        sent.append((parts[0], parts[-1]))
-    if sent:
-        cur.append(sent)
-    if cur:
-        docs.append(cur)
+    """CoNLL documents as articles (tokens joined by spaces, sentences by newlines, as
+    bench_corpus.py builds them), with each word's character span, gold tag and sentence."""
+    from bench_corpus import conll_documents
+
     out = []
-    for doc in docs:
+    for doc in conll_documents(path):
         text, words = "", []
         for k, s in enumerate(doc):
             if k:
