@@ -14,6 +14,7 @@ conll=${1:-${CONLL2003_DIR:-../shared/data/conll2003}}
 out=bench-out
 mkdir -p "$out"
 [ -x .venv/bin/python ] && [ -x .venv-bench/bin/python ] || { echo "bench.sh: run scripts/setup.sh --bench first" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "bench.sh: needs GNU time (/usr/bin/time; Debian package 'time') for peak RSS" >&2; exit 2; }
 python3 scripts/bench_corpus.py "$conll" "$out"
 cargo build --release --locked --quiet
 results="$out/results.jsonl"

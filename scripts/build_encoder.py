@@ -7,7 +7,8 @@ through the same backend as the NER model.
 
 OUT_DIR receives model.onnx (inputs input_ids and attention_mask, int64 [batch, seq]; output
 last_hidden_state, float [batch, seq, 384]), model.int8.onnx (the same, dynamically quantised by
-ONNX Runtime: int8 weights per channel, activations per call; the default, run one text per call),
+ONNX Runtime: int8 weights per channel, activations per call; the default, which the annotator
+runs one text per call as it does every model that quantises activations per call),
 tokenizer.json with truncation and padding turned off, and config.json. Mean pooling and normalisation are done by the annotator (src/stance/
 encoder.rs), as sentence-transformers does them.
 
@@ -179,7 +180,6 @@ def main() -> None:
         "pooling": "mean",
         "normalize": True,
         "default_onnx": "model.int8.onnx",
-        "max_batch": 1,
     }
     (out / "config.json").write_text(json.dumps(config, indent=2) + "\n")
     print(f"wrote {out}/model.onnx ({(out / 'model.onnx').stat().st_size / 1e6:.1f} MB)", file=sys.stderr)

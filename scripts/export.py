@@ -95,7 +95,8 @@ def quantize_int8(fp32: Path, out: Path) -> Path:
 def quantize_dynamic_int8(fp32: Path, out: Path) -> Path:
     """ONNX Runtime's dynamic quantisation (int8 weights per channel, activations per tensor at run
     time). Its activation scale spans the whole model call, so the annotator runs it one window per
-    call (config `max_batch: 1`), which keeps every window's scores independent of the others."""
+    call (it does so for any model with DynamicQuantize ops), which keeps every window's scores
+    independent of the others."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     path = out / "model.dynint8.onnx"
@@ -134,9 +135,9 @@ def export_all(model: Tagger, tok, out: Path, metrics: dict):
     quantize_int8(fp32, out)
     quantize_dynamic_int8(fp32, out)
     save_tokenizer(out)
-    # dynamic int8 is the default, one window per model call (max_batch 1): its activation scale
-    # then spans one window, so a window's scores never depend on what shares its batch
-    write_config(out, {"name": "ner-minilm-conll03", "version": "1.0.0", "default_onnx": "model.dynint8.onnx", "max_batch": 1, "encoder": "sentence-transformers/all-MiniLM-L6-v2"})
+    # dynamic int8 is the default; the annotator runs it one window per model call, so its
+    # activation scale spans one window and a window's scores never depend on what shares a call
+    write_config(out, {"name": "ner-minilm-conll03", "version": "1.0.0", "default_onnx": "model.dynint8.onnx", "encoder": "sentence-transformers/all-MiniLM-L6-v2"})
 
 
 if __name__ == "__main__":

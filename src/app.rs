@@ -3,7 +3,7 @@
 
 use crate::actors::{gazetteer, Linker};
 use crate::annotate::{annotate, Summary};
-use crate::backend::onnx::{default_library, OnnxBackend};
+use crate::backend::onnx::{default_library, quantizes_per_call, OnnxBackend};
 use crate::backend::{Backend, Pool};
 use std::collections::HashMap;
 use std::io::Write;
@@ -31,13 +31,9 @@ pub fn build_annotator(args: &ModelArgs) -> Result<Annotator> {
     let _ = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global();
     let model = ModelDir::open(&args.model.clone().unwrap_or_else(default_model_dir))?;
     let onnx = args.onnx.clone().unwrap_or_else(|| model.onnx());
-    // the default file's batch limit (dynamic int8: one window per call)
-    let batch_size = match (&args.onnx, model.config.max_batch) {
-        (None, Some(max)) => args.batch_size.min(max).max(1),
-        _ => args.batch_size,
-    };
-    let pool = onnx_pool(&onnx, args, threads)?;
-    Annotator::new(
+    let (pool, batch_size) = onnx_pool(&onnx, args, threads)?;
+    let abbreviations = stance::cues::Cues::load(&stance::cues::default_file())?.abbreviation;
+    Ok(Annotator::new(
         &model,
         pool,
         RunOptions {
@@ -45,7 +41,8 @@ pub fn build_annotator(args: &ModelArgs) -> Result<Annotator> {
             stride: args.stride,
             sentence_windows: args.sentence_windows,
         },
-    )
+    )?
+    .with_abbreviations(abbreviations))
 }
 
 /// The stance stage, unless `--no-stances`: targets, cues, settings and the sentence encoder.
@@ -67,18 +64,31 @@ pub fn build_stancer(args: &StanceArgs, model: &ModelArgs) -> Result<Option<Stan
             problem: "no model.onnx: run scripts/setup.sh to build the sentence encoder, or pass --no-stances".into(),
         });
     }
-    let pool = onnx_pool(&onnx, model, threads(model))?;
-    let encoder = SentenceEncoder::new(&dir, pool, model.batch_size)?;
+    let (pool, batch_size) = onnx_pool(&onnx, model, threads(model))?;
+    let encoder = SentenceEncoder::new(&dir, pool, batch_size)?;
     Ok(Some(Stancer::new(targets, cues, encoder, params)?))
 }
 
-/// One single-threaded ONNX Runtime session per worker thread.
-fn onnx_pool(onnx: &std::path::Path, args: &ModelArgs, threads: usize) -> Result<Pool> {
+/// One single-threaded ONNX Runtime session per worker thread, loaded side by side, and the batch
+/// size to run them with: `--batch-size`, or 1 for a model that quantises activations per call
+/// (its results must not depend on what shares a call).
+fn onnx_pool(onnx: &std::path::Path, args: &ModelArgs, threads: usize) -> Result<(Pool, usize)> {
     let library = args.ort_lib.clone().unwrap_or_else(default_library);
-    let workers = (0..threads.max(1))
-        .map(|_| OnnxBackend::load(onnx, &library, 1).map(|b| Box::new(b) as Box<dyn Backend>))
-        .collect::<Result<Vec<_>>>()?;
-    Ok(Pool::new(workers))
+    let workers = std::thread::scope(|scope| {
+        let loading: Vec<_> = (0..threads.max(1))
+            .map(|_| scope.spawn(|| OnnxBackend::load(onnx, &library, 1)))
+            .collect();
+        loading
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .expect("loading a model session panicked")
+                    .map(|b| Box::new(b) as Box<dyn Backend>)
+            })
+            .collect::<Result<Vec<_>>>()
+    })?;
+    let batch_size = if quantizes_per_call(onnx)? { 1 } else { args.batch_size };
+    Ok((Pool::new(workers), batch_size))
 }
 
 fn threads(args: &ModelArgs) -> usize {

@@ -29,11 +29,6 @@ pub struct ModelConfig {
     pub max_len: usize,
     /// ONNX file used unless `--onnx` names another.
     pub default_onnx: String,
-    /// Most windows per model call for the default file: 1 for a dynamically quantised model,
-    /// whose activation scale spans the whole call (a window's result must not depend on its
-    /// neighbours). None: `--batch-size` decides.
-    #[serde(default)]
-    pub max_batch: Option<usize>,
 }
 
 fn default_name() -> String {

@@ -47,6 +47,8 @@ pub struct Annotator {
     /// Tokens per window, without [CLS]/[SEP].
     content: usize,
     options: RunOptions,
+    /// Abbreviations that do not end a sentence, for `sentence_windows`.
+    abbreviations: std::collections::HashSet<String>,
     pub model: ModelInfo,
 }
 
@@ -74,8 +76,15 @@ impl Annotator {
                 batch_size: options.batch_size.max(1),
                 ..options
             },
+            abbreviations: Default::default(),
             model: info,
         })
+    }
+
+    /// Abbreviations that do not end a sentence ("U.S.", "Ms."), for `sentence_windows`.
+    pub fn with_abbreviations(mut self, abbreviations: std::collections::HashSet<String>) -> Self {
+        self.abbreviations = abbreviations;
+        self
     }
 
     /// Tags a chunk of texts. The outer error is a backend failure (the run stops); an inner one
@@ -86,13 +95,12 @@ impl Annotator {
 
         // every window of every article, sorted by length so that batches carry little padding
         let mut items: Vec<(usize, Window)> = Vec::new();
-        let no_abbreviations = std::collections::HashSet::new();
         let plans: Vec<Vec<Window>> = encoded
             .par_iter()
             .zip(texts.par_iter())
             .map(|(enc, text)| match enc {
                 Ok(enc) if self.options.sentence_windows => {
-                    let starts: Vec<usize> = crate::text::sentences(text, &no_abbreviations)
+                    let starts: Vec<usize> = crate::text::sentences(text, &self.abbreviations)
                         .iter()
                         .map(|&(s, _)| enc.offsets.partition_point(|o| o.0 < s))
                         .collect();
@@ -157,7 +165,7 @@ impl Annotator {
             .map(|e| vec![0f32; e.as_ref().map_or(0, |e| e.len() * width)])
             .collect();
         for batch in results {
-            for (a, keep_start, kept) in batch? {
+            for (a, keep_start, kept) in batch {
                 scores[a][keep_start * width..keep_start * width + kept.len()].copy_from_slice(&kept);
             }
         }

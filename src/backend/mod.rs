@@ -90,13 +90,13 @@ impl Pool {
     }
 
     /// Runs jobs `0..n`: `inputs(j)` builds job j's batch, the model runs it, `output(j, scores)`
-    /// reduces the scores (on the worker). Results come back in job order; the first error stops
-    /// the other workers after their current job.
+    /// reduces the scores (on the worker). Results come back in job order; the first error (of
+    /// the model or of `output`) stops the other workers after their current job.
     pub fn run<T: Send>(
         &mut self,
         n: usize,
         inputs: impl Fn(usize) -> ModelInputs + Sync,
-        output: impl Fn(usize, Scores) -> T + Sync,
+        output: impl Fn(usize, Scores) -> Result<T> + Sync,
     ) -> Result<Vec<T>> {
         use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
         let next = AtomicUsize::new(0);
@@ -114,8 +114,8 @@ impl Pool {
                             if j >= n || failed.load(Ordering::Relaxed) {
                                 return Ok(done);
                             }
-                            match backend.predict(&inputs(j)) {
-                                Ok(scores) => done.push((j, output(j, scores))),
+                            match backend.predict(&inputs(j)).and_then(|scores| output(j, scores)) {
+                                Ok(t) => done.push((j, t)),
                                 Err(e) => {
                                     failed.store(true, Ordering::Relaxed);
                                     return Err(e);

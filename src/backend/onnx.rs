@@ -49,6 +49,18 @@ fn environment(library: &Path) -> Result<ort::environment::Environment> {
     })
 }
 
+/// Whether the model quantises activations at run time (ONNX Runtime's dynamic quantisation,
+/// `DynamicQuantizeLinear` / `DynamicQuantizeMatMul`): one scale per model call, so such a model
+/// must run one window per call for a window's result not to depend on what shares its call.
+pub fn quantizes_per_call(model: &Path) -> Result<bool> {
+    let bytes = std::fs::read(model).map_err(|e| Error::Read {
+        path: model.to_path_buf(),
+        source: e,
+    })?;
+    let needle = b"DynamicQuantize";
+    Ok(bytes.windows(needle.len()).any(|w| w == needle))
+}
+
 /// One ONNX model session. Inputs `input_ids`, `attention_mask`, `shape_ids` (int64, `[batch, seq]`;
 /// `shape_ids` only if the model declares it), output 0: float `[batch, seq, width]`.
 pub struct OnnxBackend {

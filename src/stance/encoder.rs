@@ -26,10 +26,6 @@ struct EncoderConfig {
     /// The ONNX file run by default.
     #[serde(default = "default_onnx")]
     default_onnx: String,
-    /// Most texts per model call (1 for dynamic int8: its activation scale spans the call, so a
-    /// text's embedding must not depend on its neighbours).
-    #[serde(default)]
-    max_batch: Option<usize>,
 }
 
 fn default_onnx() -> String {
@@ -66,7 +62,7 @@ impl SentenceEncoder {
         Ok(dir.join(Self::config(dir)?.default_onnx))
     }
 
-    /// `batch_size` is capped by the directory's `max_batch`.
+    /// `batch_size`: texts per model call (1 for a model that quantises activations per call).
     pub fn new(dir: &Path, pool: Pool, batch_size: usize) -> Result<Self> {
         let config = Self::config(dir)?;
         Ok(SentenceEncoder {
@@ -74,7 +70,7 @@ impl SentenceEncoder {
             pool,
             width: config.hidden_size,
             max_tokens: config.max_tokens,
-            batch_size: config.max_batch.map_or(batch_size, |m| m.min(batch_size)).max(1),
+            batch_size: batch_size.max(1),
         })
     }
 
@@ -139,7 +135,7 @@ impl SentenceEncoder {
         )?;
         let mut out = vec![Vec::new(); texts.len()];
         for batch in pooled {
-            for (i, v) in batch? {
+            for (i, v) in batch {
                 out[i] = v;
             }
         }
