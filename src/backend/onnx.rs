@@ -133,3 +133,16 @@ impl Backend for OnnxBackend {
         "onnxruntime"
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dynamic_quantisation_is_told_from_the_file() {
+        let dir = crate::config::default_model_dir();
+        assert!(quantizes_per_call(&dir.join("model.dynint8.onnx")).unwrap());
+        assert!(!quantizes_per_call(&dir.join("model.int8.onnx")).unwrap());
+        assert!(quantizes_per_call(&dir.join("missing.onnx")).is_err());
+    }
+}
