@@ -8,14 +8,17 @@ use serde::Deserialize;
 
 use crate::error::{Error, Result};
 
+/// A shipped file or directory: the environment variable `var` if set, else `relative` to this
+/// repository.
+pub fn shipped(var: &str, relative: &str) -> PathBuf {
+    std::env::var_os(var)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(relative))
+}
+
 /// The default model: `$CYBERSTANCE_MODEL`, else the one shipped in this repository.
 pub fn default_model_dir() -> PathBuf {
-    match std::env::var_os("CYBERSTANCE_MODEL") {
-        Some(p) => PathBuf::from(p),
-        None => Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("models")
-            .join("ner-minilm-conll03"),
-    }
+    shipped("CYBERSTANCE_MODEL", "models/ner-minilm-conll03")
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -276,9 +276,7 @@ impl Gazetteer {
 
 /// The shipped gazetteer directory: $CYBERSTANCE_GAZETTEER, else models/gazetteer.
 pub fn default_dir() -> PathBuf {
-    std::env::var_os("CYBERSTANCE_GAZETTEER")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("models/gazetteer"))
+    crate::config::shipped("CYBERSTANCE_GAZETTEER", "models/gazetteer")
 }
 
 #[cfg(test)]

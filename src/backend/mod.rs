@@ -81,14 +81,6 @@ impl Pool {
         self.workers[0].name()
     }
 
-    pub fn len(&self) -> usize {
-        self.workers.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.workers.is_empty()
-    }
-
     /// Runs jobs `0..n`: `inputs(j)` builds job j's batch, the model runs it, `output(j, scores)`
     /// reduces the scores (on the worker). Results come back in job order; the first error (of
     /// the model or of `output`) stops the other workers after their current job.

@@ -53,9 +53,7 @@ impl Phrases {
 
 /// `models/stance/cues.tsv`, or `$CYBERSTANCE_CUES`.
 pub fn default_file() -> PathBuf {
-    std::env::var_os("CYBERSTANCE_CUES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("models/stance/cues.tsv"))
+    crate::config::shipped("CYBERSTANCE_CUES", "models/stance/cues.tsv")
 }
 
 impl Cues {

@@ -14,9 +14,7 @@ use crate::tokenize::TextTokenizer;
 
 /// `models/all-minilm-l6-v2`, or `$CYBERSTANCE_ENCODER`.
 pub fn default_dir() -> PathBuf {
-    std::env::var_os("CYBERSTANCE_ENCODER")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("models/all-minilm-l6-v2"))
+    crate::config::shipped("CYBERSTANCE_ENCODER", "models/all-minilm-l6-v2")
 }
 
 #[derive(Debug, Deserialize)]

@@ -59,9 +59,7 @@ pub struct Params {
 
 /// `models/stance/config.json`, or `$CYBERSTANCE_STANCE_CONFIG`.
 pub fn default_config() -> PathBuf {
-    std::env::var_os("CYBERSTANCE_STANCE_CONFIG")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("models/stance/config.json"))
+    crate::config::shipped("CYBERSTANCE_STANCE_CONFIG", "models/stance/config.json")
 }
 
 impl Params {

@@ -21,9 +21,7 @@ pub struct Target {
 
 /// `models/targets.tsv`, or `$CYBERSTANCE_TARGETS`.
 pub fn default_file() -> PathBuf {
-    std::env::var_os("CYBERSTANCE_TARGETS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("models/targets.tsv"))
+    crate::config::shipped("CYBERSTANCE_TARGETS", "models/targets.tsv")
 }
 
 /// Lower-case words of a text for keyword matching: hyphens and apostrophes split words too
