@@ -26,8 +26,8 @@ cargo run --release --locked --quiet -- eval --gold corpus/seeds_gold.jsonl --pr
   --min entities.per_label.GPE.f1=0.98 \
   --min actors.states.f1=0.98 \
   --min actors.mentions.accuracy=0.97 \
-  --min stances.triples.f1=0.77 \
-  --min stances.pairs.f1=0.77
+  --min stances.triples.f1=0.78 \
+  --min stances.pairs.f1=0.78
 # The synthetic articles (corpus/README.md): a second gate, on text the rules were not written from.
 cargo run --release --locked --quiet -- annotate corpus/synthetic -o target/gate/synthetic.jsonl --quiet
 cargo run --release --locked --quiet -- eval --gold corpus/synthetic_gold.jsonl --pred target/gate/synthetic.jsonl \

@@ -185,7 +185,7 @@ fn stance_records(record: &Record, found: &[Found], targets: &[crate::stance::ta
                 actor_code: actor.code.clone(),
                 target: targets[f.target].key.clone(),
                 stance: f.polarity,
-                score: round_score(f.score),
+                score: f.score.map(round_score),
                 keyword: f.keyword,
                 evidence: record.text[s..e].to_string(),
                 evidence_start: chars.char_at(s),

@@ -108,8 +108,9 @@ pub struct StanceArgs {
     /// Cosine that suffices when a keyword of the target occurs (default from models/stance/config.json).
     #[arg(long, value_name = "X")]
     pub keyword_threshold: Option<f32>,
-    /// Which signals decide a target: both, the model alone, or keywords alone (to measure each).
-    #[arg(long, value_enum, default_value_t = crate::stance::Signals::Both, value_name = "WHICH")]
+    /// Which signals decide a target: keywords then the model where none occurs (cascade), both on
+    /// every sentence, the model alone, or keywords alone (to measure each)
+    #[arg(long, value_enum, default_value_t = crate::stance::Signals::Cascade, value_name = "WHICH")]
     pub stance_signals: crate::stance::Signals,
 }
 

@@ -24,13 +24,15 @@
 //!               "actor_code": "PAK",         // ISO3 when the actor is a state, else null
 //!               "target": "binding_instrument",   // a key of the targets file
 //!               "stance": "support",         // support | oppose | neutral
-//!               "score": 0.6123,             // cosine of the evidence with the target (0 with --stance-signals lexical)
+//!               "score": 0.6123,             // cosine of the evidence with the target; null when keywords
+//!                                            // decided and the encoder did not read the sentence
 //!               "keyword": true,             // a keyword of the target occurs in the evidence
 //!               "evidence": "A legally-binding instrument ...",  // the sentence, == text[evidence_start:evidence_end]
 //!               "evidence_start": 126, "evidence_end": 410, "evidence_start_byte": 126, "evidence_end_byte": 412}],
 //!  "model": {"name": "ner-minilm-conll03", "version": "1.0.0", "backend": "onnxruntime"}}
 //! ```
 //! `schema_version` changes whenever a field changes meaning or is removed; adding a field does not.
+//! Version 3: a stance's `score` is null when the encoder did not embed its evidence.
 //! Version 2: labels GPE and NORP (countries and cities are no longer LOC), `actors`, `entity.actor`.
 //! `stances` was added in version 2 (absent with `--no-stances`).
 
@@ -41,7 +43,7 @@ use serde::{Deserialize, Serialize};
 use crate::corpus::Meta;
 use crate::error::{Error, Result};
 
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Record {
@@ -65,7 +67,7 @@ pub struct Stance {
     pub actor_code: Option<String>,
     pub target: String,
     pub stance: crate::stance::Polarity,
-    pub score: f64,
+    pub score: Option<f64>,
     pub keyword: bool,
     pub evidence: String,
     pub evidence_start: usize,
