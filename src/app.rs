@@ -39,7 +39,7 @@ pub fn build_annotator(args: &ModelArgs) -> Result<Annotator> {
         RunOptions {
             batch_size,
             stride: args.stride,
-            sentence_windows: args.sentence_windows,
+            windows: args.windows,
         },
     )?
     .with_abbreviations(abbreviations))

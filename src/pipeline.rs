@@ -16,11 +16,21 @@ use crate::tokenize::{plan_sentence_windows, plan_windows, Encoded, TextTokenize
 pub struct RunOptions {
     /// Windows per model call.
     pub batch_size: usize,
-    /// Tokens shared by consecutive windows of a long article (of a long sentence, with
-    /// `sentence_windows`).
+    /// Tokens shared by consecutive windows of a long sentence (of a long article, with
+    /// [`Windows::Sliding`]).
     pub stride: usize,
-    /// Pack whole sentences into windows instead of sliding over the article.
-    pub sentence_windows: bool,
+    pub windows: Windows,
+}
+
+/// How an article is cut into model windows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Windows {
+    /// Whole sentences packed into windows, as the model was trained: each token runs once.
+    #[default]
+    Sentences,
+    /// Windows sliding over the article, overlapping by the stride; each token is taken from the
+    /// window where it sits furthest from an edge.
+    Sliding,
 }
 
 impl Default for RunOptions {
@@ -28,7 +38,7 @@ impl Default for RunOptions {
         RunOptions {
             batch_size: 32,
             stride: 32,
-            sentence_windows: false,
+            windows: Windows::default(),
         }
     }
 }
@@ -47,7 +57,7 @@ pub struct Annotator {
     /// Tokens per window, without [CLS]/[SEP].
     content: usize,
     options: RunOptions,
-    /// Abbreviations that do not end a sentence, for `sentence_windows`.
+    /// Abbreviations that do not end a sentence, for [`Windows::Sentences`].
     abbreviations: std::collections::HashSet<String>,
     pub model: ModelInfo,
 }
@@ -81,7 +91,7 @@ impl Annotator {
         })
     }
 
-    /// Abbreviations that do not end a sentence ("U.S.", "Ms."), for `sentence_windows`.
+    /// Abbreviations that do not end a sentence ("U.S.", "Ms."), for [`Windows::Sentences`].
     pub fn with_abbreviations(mut self, abbreviations: std::collections::HashSet<String>) -> Self {
         self.abbreviations = abbreviations;
         self
@@ -99,7 +109,7 @@ impl Annotator {
             .par_iter()
             .zip(texts.par_iter())
             .map(|(enc, text)| match enc {
-                Ok(enc) if self.options.sentence_windows => {
+                Ok(enc) if self.options.windows == Windows::Sentences => {
                     let starts: Vec<usize> = crate::text::sentences(text, &self.abbreviations)
                         .iter()
                         .map(|&(s, _)| enc.offsets.partition_point(|o| o.0 < s))

@@ -239,7 +239,7 @@ fn a_long_article_is_windowed_without_losing_entities() {
     let short = sentence.trim_end().to_string();
     let long = sentence.repeat(40); // ~1,100 subword tokens: nine windows of 126
     let input = jsonl_line("short", &short) + &jsonl_line("long", &long);
-    for windows in [&[][..], &["--sentence-windows"][..]] {
+    for windows in [&[][..], &["--windows", "sliding"][..]] {
         check_long_article(sentence, &input, windows);
     }
 }
