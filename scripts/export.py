@@ -137,7 +137,13 @@ def export_all(model: Tagger, tok, out: Path, metrics: dict):
     save_tokenizer(out)
     # dynamic int8 is the default; the annotator runs it one window per model call, so its
     # activation scale spans one window and a window's scores never depend on what shares a call
-    write_config(out, {"name": "ner-minilm-conll03", "version": "1.0.0", "default_onnx": "model.dynint8.onnx", "encoder": "sentence-transformers/all-MiniLM-L6-v2"})
+    # `bert`: the architecture, for the torch backend (rust-bert's BertConfig)
+    bert_keys = ("hidden_act", "hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size",
+                 "vocab_size", "max_position_embeddings", "type_vocab_size", "layer_norm_eps",
+                 "hidden_dropout_prob", "attention_probs_dropout_prob", "initializer_range")
+    bert = {k: getattr(model.bert.config, k) for k in bert_keys}
+    write_config(out, {"name": "ner-minilm-conll03", "version": "1.0.0", "default_onnx": "model.dynint8.onnx",
+                       "encoder": "sentence-transformers/all-MiniLM-L6-v2", "bert": bert})
 
 
 if __name__ == "__main__":
