@@ -4,7 +4,7 @@
 use crate::actors::{gazetteer, Linker};
 use crate::annotate::{annotate, Summary};
 use crate::backend::onnx::{default_library, quantizes_per_call, OnnxBackend};
-use crate::backend::{Backend, Pool};
+use crate::backend::{BackendKind, Network, Pool};
 use std::collections::HashMap;
 use std::io::Write;
 
@@ -31,7 +31,7 @@ pub fn build_annotator(args: &ModelArgs) -> Result<Annotator> {
     let _ = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global();
     let model = ModelDir::open(&args.model.clone().unwrap_or_else(default_model_dir))?;
     let onnx = args.onnx.clone().unwrap_or_else(|| model.onnx());
-    let (pool, batch_size) = onnx_pool(&onnx, args, threads)?;
+    let (pool, batch_size) = model_pool(args, &model.dir, &onnx, Network::Tagger, threads)?;
     let abbreviations = stance::cues::Cues::load(&stance::cues::default_file())?.abbreviation;
     Ok(Annotator::new(
         &model,
@@ -57,16 +57,66 @@ pub fn build_stancer(args: &StanceArgs, model: &ModelArgs) -> Result<Option<Stan
     params.keyword_threshold = args.keyword_threshold.unwrap_or(params.keyword_threshold);
     params.signals = args.stance_signals;
     let dir = args.encoder.clone().unwrap_or_else(stance::encoder::default_dir);
-    let onnx = SentenceEncoder::onnx(&dir)?;
-    if !onnx.exists() {
+    let onnx = match &args.encoder_onnx {
+        Some(file) => file.clone(),
+        None => SentenceEncoder::onnx(&dir)?,
+    };
+    let weights = match model.backend {
+        BackendKind::Onnx => onnx.clone(),
+        BackendKind::Torch => dir.join("model.safetensors"),
+    };
+    if !weights.exists() {
         return Err(Error::Model {
             dir,
-            problem: "no model.onnx: run scripts/setup.sh to build the sentence encoder, or pass --no-stances".into(),
+            problem: format!(
+                "no {}: run scripts/setup.sh to build the sentence encoder, or pass --no-stances",
+                weights.display()
+            ),
         });
     }
-    let (pool, batch_size) = onnx_pool(&onnx, model, threads(model))?;
+    let (pool, batch_size) = model_pool(model, &dir, &onnx, Network::Encoder, threads(model))?;
     let encoder = SentenceEncoder::new(&dir, pool, batch_size)?;
     Ok(Some(Stancer::new(targets, cues, encoder, params)?))
+}
+
+/// The model's worker pool on the chosen backend, and the batch size to run it with.
+fn model_pool(
+    args: &ModelArgs,
+    dir: &std::path::Path,
+    onnx: &std::path::Path,
+    network: Network,
+    threads: usize,
+) -> Result<(Pool, usize)> {
+    match args.backend {
+        BackendKind::Onnx => onnx_pool(onnx, args, threads),
+        BackendKind::Torch => torch_pool(dir, network, args, threads),
+    }
+}
+
+/// rust-bert on libtorch. On the CPU, one single-threaded model per worker thread, as for ONNX
+/// Runtime (measured: see README); on a GPU, one model.
+#[cfg(feature = "torch")]
+fn torch_pool(dir: &std::path::Path, network: Network, args: &ModelArgs, threads: usize) -> Result<(Pool, usize)> {
+    use crate::backend::{torch, DeviceKind};
+    let device = torch::device(args.device == DeviceKind::Cuda)?;
+    let workers = if args.device == DeviceKind::Cuda {
+        1
+    } else {
+        threads.max(1)
+    };
+    if args.device == DeviceKind::Cpu {
+        tch::set_num_threads(1);
+    }
+    let pool = Pool::load(workers, || torch::TorchBackend::load(dir, network, device))?;
+    Ok((pool, args.batch_size))
+}
+
+#[cfg(not(feature = "torch"))]
+fn torch_pool(_: &std::path::Path, _: Network, _: &ModelArgs, _: usize) -> Result<(Pool, usize)> {
+    Err(Error::Option {
+        option: "--backend torch".into(),
+        message: "this build has no torch backend: build with --features torch (scripts/setup.sh --torch)".into(),
+    })
 }
 
 /// One single-threaded ONNX Runtime session per worker thread, loaded side by side, and the batch
@@ -74,21 +124,9 @@ pub fn build_stancer(args: &StanceArgs, model: &ModelArgs) -> Result<Option<Stan
 /// (its results must not depend on what shares a call).
 fn onnx_pool(onnx: &std::path::Path, args: &ModelArgs, threads: usize) -> Result<(Pool, usize)> {
     let library = args.ort_lib.clone().unwrap_or_else(default_library);
-    let workers = std::thread::scope(|scope| {
-        let loading: Vec<_> = (0..threads.max(1))
-            .map(|_| scope.spawn(|| OnnxBackend::load(onnx, &library, 1)))
-            .collect();
-        loading
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .expect("loading a model session panicked")
-                    .map(|b| Box::new(b) as Box<dyn Backend>)
-            })
-            .collect::<Result<Vec<_>>>()
-    })?;
+    let pool = Pool::load(threads, || OnnxBackend::load(onnx, &library, 1))?;
     let batch_size = if quantizes_per_call(onnx)? { 1 } else { args.batch_size };
-    Ok((Pool::new(workers), batch_size))
+    Ok((pool, batch_size))
 }
 
 fn threads(args: &ModelArgs) -> usize {

@@ -48,6 +48,13 @@ pub struct ModelArgs {
     /// ONNX file to run instead of the model's default (e.g. model.fp32.onnx).
     #[arg(long, value_name = "FILE")]
     pub onnx: Option<PathBuf>,
+    /// Model runtime: ONNX Runtime (the ONNX files), or rust-bert on libtorch (the safetensors
+    /// weights, fp32; only in a build with --features torch, see scripts/setup.sh --torch).
+    #[arg(long, value_enum, default_value_t = crate::backend::BackendKind::Onnx, value_name = "NAME")]
+    pub backend: crate::backend::BackendKind,
+    /// Device for --backend torch: cpu, or cuda (a GPU and libtorch with CUDA).
+    #[arg(long, value_enum, default_value_t = crate::backend::DeviceKind::Cpu, value_name = "DEVICE")]
+    pub device: crate::backend::DeviceKind,
     /// ONNX Runtime shared library. Default: $ORT_DYLIB_PATH, else the project's .runtime/.
     #[arg(long, value_name = "FILE")]
     pub ort_lib: Option<PathBuf>,
@@ -101,6 +108,10 @@ pub struct StanceArgs {
     /// scripts/setup.sh. Default: $CYBERSTANCE_ENCODER, else models/all-minilm-l6-v2.
     #[arg(long, value_name = "DIR")]
     pub encoder: Option<PathBuf>,
+    /// The sentence encoder's ONNX file to run instead of its default int8 one (e.g. the fp32
+    /// model.onnx in the encoder directory).
+    #[arg(long, value_name = "FILE")]
+    pub encoder_onnx: Option<PathBuf>,
     /// Entities and actors only: no stances (the sentence encoder is not loaded).
     #[arg(long)]
     pub no_stances: bool,

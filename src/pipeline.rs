@@ -138,15 +138,8 @@ impl Annotator {
                 let mut x = ModelInputs::zeros(batch.len(), seq, tokenizer.pad as i64);
                 for (row, (a, w)) in batch.iter().enumerate() {
                     let Ok(enc) = &encoded_ref[*a] else { continue };
-                    let base = row * seq;
-                    let n = w.end - w.start;
-                    x.input_ids[base] = tokenizer.cls as i64;
-                    x.input_ids[base + n + 1] = tokenizer.sep as i64;
-                    x.attention_mask[base..base + n + 2].fill(1);
-                    for (k, t) in (w.start..w.end).enumerate() {
-                        x.input_ids[base + 1 + k] = enc.ids[t] as i64;
-                        x.shape_ids[base + 1 + k] = enc.shapes[t] as i64;
-                    }
+                    let (ids, shapes) = (&enc.ids[w.start..w.end], &enc.shapes[w.start..w.end]);
+                    x.set_row(row, ids, shapes, tokenizer.cls, tokenizer.sep);
                 }
                 x
             },

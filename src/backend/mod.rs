@@ -1,8 +1,39 @@
 //! Model runtimes behind one small trait: token ids, attention mask and casing shapes in, per-token
-//! scores out. ONNX Runtime ([`onnx::OnnxBackend`]) is the default; a rust-bert/tch backend can sit
-//! beside it behind a cargo feature.
+//! scores out. ONNX Runtime ([`onnx::OnnxBackend`]) is the default; rust-bert on libtorch
+//! (`torch::TorchBackend`) sits beside it behind the cargo feature `torch`.
 
 pub mod onnx;
+#[cfg(feature = "torch")]
+pub mod torch;
+
+/// Which runtime runs the models (`--backend`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum BackendKind {
+    /// ONNX Runtime: the shipped ONNX files (int8 by default).
+    #[default]
+    Onnx,
+    /// rust-bert on libtorch: the shipped safetensors weights in fp32 (needs a build with
+    /// `--features torch`; scripts/setup.sh --torch).
+    Torch,
+}
+
+/// Where the torch backend runs (`--device`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum DeviceKind {
+    #[default]
+    Cpu,
+    /// The first CUDA GPU (libtorch with CUDA: scripts/setup.sh --torch-cuda).
+    Cuda,
+}
+
+/// Which network a model directory holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Network {
+    /// Token classification with the casing-shape embedding (the NER model).
+    Tagger,
+    /// The bare encoder (the sentence encoder), last hidden state out.
+    Encoder,
+}
 
 use crate::error::Result;
 
@@ -27,6 +58,27 @@ impl ModelInputs {
             attention_mask: vec![0; n],
             shape_ids: vec![0; n],
         }
+    }
+
+    /// Writes row `row` as `[CLS] ids [SEP]`, attended, with the tokens' casing shapes (`shapes`
+    /// empty for a model without them; the specials' shape is 0).
+    pub fn set_row(&mut self, row: usize, ids: &[u32], shapes: &[u8], cls: u32, sep: u32) {
+        let base = row * self.seq;
+        let n = ids.len();
+        assert!(
+            n + 2 <= self.seq,
+            "a row of {n} tokens does not fit {} positions",
+            self.seq
+        );
+        self.input_ids[base] = cls as i64;
+        for (slot, &id) in self.input_ids[base + 1..].iter_mut().zip(ids) {
+            *slot = id as i64;
+        }
+        self.input_ids[base + n + 1] = sep as i64;
+        for (slot, &shape) in self.shape_ids[base + 1..].iter_mut().zip(shapes) {
+            *slot = shape as i64;
+        }
+        self.attention_mask[base..base + n + 2].fill(1);
     }
 
     /// Number of real (non-padding) tokens.
@@ -75,6 +127,22 @@ impl Pool {
     pub fn new(workers: Vec<Box<dyn Backend>>) -> Self {
         assert!(!workers.is_empty(), "a pool needs a worker");
         Pool { workers }
+    }
+
+    /// `n` workers, loaded side by side by `load`; the first error wins.
+    pub fn load<B: Backend + 'static>(n: usize, load: impl Fn() -> Result<B> + Sync) -> Result<Self> {
+        let workers = std::thread::scope(|scope| {
+            let loading: Vec<_> = (0..n.max(1)).map(|_| scope.spawn(&load)).collect();
+            loading
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .expect("loading a model panicked")
+                        .map(|b| Box::new(b) as Box<dyn Backend>)
+                })
+                .collect::<Result<Vec<_>>>()
+        })?;
+        Ok(Pool::new(workers))
     }
 
     pub fn name(&self) -> &'static str {

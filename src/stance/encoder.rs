@@ -95,14 +95,7 @@ impl SentenceEncoder {
                 let seq = batch.iter().map(|&i| ids[i].len()).max().unwrap_or(0) + 2;
                 let mut x = ModelInputs::zeros(batch.len(), seq, tokenizer.pad as i64);
                 for (row, &i) in batch.iter().enumerate() {
-                    let base = row * seq;
-                    let n = ids[i].len();
-                    x.input_ids[base] = tokenizer.cls as i64;
-                    for (k, &id) in ids[i].iter().enumerate() {
-                        x.input_ids[base + 1 + k] = id as i64;
-                    }
-                    x.input_ids[base + n + 1] = tokenizer.sep as i64;
-                    x.attention_mask[base..base + n + 2].fill(1);
+                    x.set_row(row, &ids[i], &[], tokenizer.cls, tokenizer.sep);
                 }
                 x
             },
