@@ -6,6 +6,10 @@
 #                               seqeval/nervaluate cross-checks, the transformers benchmark peer)
 #   scripts/setup.sh --bench    also .venv/ and .venv-bench/ (spaCy en_core_web_md 3.8, the other
 #                               peer of scripts/bench.sh)
+#   scripts/setup.sh --torch    also libtorch 2.4.0 for the rust-bert backend (CPU libraries of the
+#                               PyPI torch wheel, ~570 MB in .runtime/torch/), the build with
+#                               --features torch, and the fp32 ONNX NER model for the parity tests
+#   scripts/setup.sh --torch-cuda   the same with the wheel's CUDA libraries (~2.9 GB), for GPUs
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,11 +17,14 @@ ORT_VERSION=1.31.1   # keep in step with ORT_VERSION in src/backend/onnx.rs
 PYTHON=${PYTHON:-python3}
 want_python=0
 want_bench=0
+want_torch=
 for arg in "$@"; do
   case "$arg" in
     --python) want_python=1 ;;
     --bench) want_python=1; want_bench=1 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    --torch) want_torch=cpu ;;
+    --torch-cuda) want_torch=cuda ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -60,6 +67,50 @@ if [ ! -f "$ENCODER_DIR/model.onnx" ] || [ "$(cat "$ENCODER_DIR/.built" 2>/dev/n
   rm -rf .runtime/wheel .runtime/pydeps
 fi
 
+# 1c. optional: libtorch for the rust-bert/tch backend, from the PyPI torch wheel (tch 0.17 needs
+#     libtorch 2.4.x exactly; tch's own download is off-limits here). CPU: the wheel without its
+#     dependencies, plus the two small CUDA runtime libraries libtorch_cpu.so is linked against,
+#     pruned to headers and CPU libraries; .libtorch/lib holds only libtorch_cpu and libc10 (and
+#     libtorch.so as a link to libtorch_cpu.so), so nothing links libtorch_cuda. CUDA: the wheel
+#     with all its dependencies, and .libtorch/lib is the whole torch/lib.
+TORCH_VERSION=2.4.0   # the libtorch tch 0.17 (rust-bert 0.23) compiles against
+if [ -n "$want_torch" ] && [ "$(cat .runtime/torch/.built 2>/dev/null)" != "torch==$TORCH_VERSION $want_torch" ]; then
+  say "libtorch $TORCH_VERSION ($want_torch) from the PyPI torch wheel -> .runtime/torch/, .libtorch/"
+  rm -rf .runtime/torch .libtorch
+  if [ "$want_torch" = cuda ]; then
+    "$PYTHON" -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+      --target .runtime/torch "torch==$TORCH_VERSION"
+  else
+    "$PYTHON" -m pip install --quiet --no-deps --disable-pip-version-check --root-user-action=ignore \
+      --target .runtime/torch "torch==$TORCH_VERSION" nvidia-cuda-runtime-cu12==12.1.105 nvidia-cuda-cupti-cu12==12.1.105
+    ( cd .runtime/torch/torch/lib && rm -f libtorch_cuda*.so libc10_cuda.so libcusparseLt*.so* libtorch_python.so libcaffe2_nvrtc.so libnvrtc*.so* )
+    find .runtime/torch -mindepth 1 -maxdepth 1 ! -name torch ! -name nvidia -exec rm -rf {} +
+    find .runtime/torch/torch -mindepth 1 -maxdepth 1 ! -name include ! -name lib -exec rm -rf {} +
+  fi
+  mkdir -p .libtorch
+  ln -s ../.runtime/torch/torch/include .libtorch/include
+  if [ "$want_torch" = cuda ]; then
+    ln -s ../.runtime/torch/torch/lib .libtorch/lib
+  else
+    mkdir -p .libtorch/lib
+    for f in libtorch_cpu.so libc10.so; do ln -s "../../.runtime/torch/torch/lib/$f" ".libtorch/lib/$f"; done
+    ln -s libtorch_cpu.so .libtorch/lib/libtorch.so
+  fi
+  echo "$TORCH_VERSION" > .libtorch/build-version
+  echo "torch==$TORCH_VERSION $want_torch" > .runtime/torch/.built
+fi
+
+# 1d. with the torch backend: the NER model as fp32 ONNX, for the parity tests against it (written
+#     from the committed safetensors by scripts/build_encoder.py's graph writer, without torch)
+if [ -n "$want_torch" ] && [ ! -f models/ner-minilm-conll03/model.fp32.onnx ]; then
+  say "fp32 ONNX NER model -> models/ner-minilm-conll03/model.fp32.onnx"
+  rm -rf .runtime/pydeps
+  "$PYTHON" -m pip install --quiet --no-deps --disable-pip-version-check --root-user-action=ignore \
+    --target .runtime/pydeps onnx==1.17.0 numpy==2.2.6 protobuf==7.36.2 ml_dtypes==0.6.0
+  PYTHONPATH=.runtime/pydeps "$PYTHON" scripts/build_encoder.py --ner models/ner-minilm-conll03
+  rm -rf .runtime/pydeps
+fi
+
 # 2. optional Python environment (exact versions from requirements.lock)
 if [ "$want_python" = 1 ]; then
   bash scripts/setup_python.sh
@@ -74,8 +125,10 @@ if [ "$want_bench" = 1 ] && ! cmp -s .venv-bench/.requirements.lock scripts/requ
 fi
 
 # 3. build
-say "cargo build --release"
-cargo build --release --locked --quiet
+features=()
+[ -n "$want_torch" ] && features=(--features torch)
+say "cargo build --release ${features[*]}"
+cargo build --release --locked --quiet "${features[@]}"
 
 # 4. the main job on the shipped sample corpus
 mkdir -p out

@@ -8,6 +8,14 @@ cd "$(dirname "$0")/.."
 cargo fmt --check
 cargo clippy --locked --all-targets -- -D warnings
 cargo test --locked
+# The torch backend (cargo feature `torch`), once scripts/setup.sh --torch has installed libtorch:
+# its lints, and the parity tests against ONNX Runtime on the same fp32 weights (tests/torch_parity.rs).
+if [ -e .libtorch/lib/libtorch_cpu.so ]; then
+  cargo clippy --locked --all-targets --features torch -- -D warnings
+  cargo test --locked --release --features torch --test torch_parity
+else
+  echo "test.sh: no libtorch in .libtorch/ (scripts/setup.sh --torch): torch backend tests skipped" >&2
+fi
 
 # Quality gate: annotate the sample corpus and score it against its hand labels. Each floor sits
 # just under the figure measured when it was last moved (closing notes of the issues), leaving room
