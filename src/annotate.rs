@@ -2,21 +2,24 @@
 //! write JSONL.
 //!
 //! Records are read lazily and processed in chunks; each chunk's records are written in input
-//! order and flushed before the next chunk starts, so a crash loses at most the chunk in flight and
-//! never leaves half a line. A bad record is reported on stderr (file, line, id) and counted; the
-//! run goes on.
+//! order and checkpointed (flushed, fsync'd) before the next chunk starts, so a crash loses at
+//! most the chunk in flight, and `--resume` takes up from there ([`crate::output`]). A bad record
+//! is reported on stderr (file, line, id) and counted; the run goes on. An id seen before in the
+//! run is such a bad record: it names where the id was first seen.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
 
 use crate::actors::{Linked, Linker};
-use crate::corpus::{Article, Corpus, Entry};
-use crate::error::Result;
+use crate::corpus::{Article, Corpus, Entry, Source};
+use crate::error::{RecordError, Result};
+use crate::output::{JsonlWriter, Resumed};
 use crate::pipeline::Annotator;
 use crate::progress::Progress;
 use crate::record::{
-    round_score, Actor as RecordActor, Entity, JsonlWriter, Mention, Record, Stance as RecordStance, SCHEMA_VERSION,
+    round_score, Actor as RecordActor, Entity, Mention, Record, Stance as RecordStance, SCHEMA_VERSION,
 };
 use crate::stance::{Found, Stancer};
 use crate::text::CharOffsets;
@@ -26,7 +29,45 @@ use crate::text::CharOffsets;
 pub struct Summary {
     pub ok: u64,
     pub failed: u64,
+    /// Records skipped because the output already had them (`--resume`).
+    pub resumed: u64,
     pub tokens: u64,
+}
+
+/// How the corpus is read: articles per chunk follow the model's batch size; larger records than
+/// `max_article_bytes` are errors; the ids `resumed` found in the output are skipped.
+#[derive(Debug, Clone, Copy)]
+pub struct Reading<'a> {
+    pub batch_size: usize,
+    pub max_article_bytes: usize,
+    pub resumed: &'a Resumed,
+}
+
+/// Where each id of the run was first seen, to report duplicates. Paths are stored once each.
+#[derive(Default)]
+struct SeenIds {
+    paths: Vec<PathBuf>,
+    first: HashMap<String, (u32, Option<usize>)>,
+}
+
+impl SeenIds {
+    /// Records `article`'s id; if it was seen before, where.
+    fn first_time(&mut self, source: &Source, id: &str) -> Result<(), String> {
+        if let Some(&(p, line)) = self.first.get(id) {
+            let at = Source {
+                path: self.paths[p as usize].clone(),
+                line,
+                id: None,
+            };
+            return Err(at.to_string());
+        }
+        if self.paths.last().map(PathBuf::as_path) != Some(source.path.as_path()) {
+            self.paths.push(source.path.clone());
+        }
+        self.first
+            .insert(id.to_string(), ((self.paths.len() - 1) as u32, source.line));
+        Ok(())
+    }
 }
 
 /// Articles per chunk: enough windows to fill several batches.
@@ -40,12 +81,13 @@ pub fn annotate(
     mut stancer: Option<&mut Stancer>,
     inputs: &[PathBuf],
     out: &mut JsonlWriter,
-    batch_size: usize,
+    reading: Reading,
     progress: &mut Progress,
 ) -> Result<Summary> {
-    let mut corpus = Corpus::new(inputs);
+    let mut corpus = Corpus::new(inputs).with_max_bytes(reading.max_article_bytes);
     let mut summary = Summary::default();
-    let chunk = chunk_size(batch_size);
+    let mut seen = SeenIds::default();
+    let chunk = chunk_size(reading.batch_size);
     let mut articles: Vec<Article> = Vec::with_capacity(chunk);
     loop {
         articles.clear();
@@ -56,7 +98,18 @@ pub fn annotate(
         // reading files and parsing JSON in parallel; order is kept
         let loaded: Vec<_> = entries.into_par_iter().map(Entry::load).collect();
         for item in loaded {
+            let item = item.and_then(|a| match seen.first_time(&a.source, &a.id) {
+                Ok(()) => Ok(a),
+                Err(first) => Err(RecordError::DuplicateId {
+                    source_: a.source,
+                    first,
+                }),
+            });
             match item {
+                Ok(a) if reading.resumed.done.contains_key(&a.id) => {
+                    summary.resumed += 1;
+                    progress.advance(1, 0);
+                }
                 Ok(a) => articles.push(a),
                 Err(e) => {
                     summary.failed += 1;
@@ -111,7 +164,7 @@ pub fn annotate(
                 }
             }
         }
-        out.flush()?;
+        out.checkpoint()?;
         summary.tokens += tokens;
         progress.advance(n, tokens);
     }

@@ -13,9 +13,9 @@ use crate::config::{default_model_dir, ModelDir};
 use crate::error::{Error, Result};
 use crate::eval::data::{pair, read_docs};
 use crate::eval::report::{check_floors, entities_table, evaluate, FloorOutcome};
+use crate::output::JsonlWriter;
 use crate::pipeline::{Annotator, RunOptions};
 use crate::progress::Progress;
-use crate::record::JsonlWriter;
 use crate::stance::{self, encoder::SentenceEncoder, Stancer};
 
 /// Sets the thread count once for the whole process and builds the model.
@@ -138,7 +138,17 @@ pub fn run_annotate(args: &AnnotateArgs) -> Result<Summary> {
     let mut annotator = build_annotator(&args.model)?;
     let linker = Linker::load(&args.gazetteer.clone().unwrap_or_else(gazetteer::default_dir))?;
     let mut stancer = build_stancer(&args.stance, &args.model)?;
-    let mut out = JsonlWriter::create(&args.output)?;
+    let (mut out, resumed) = if args.resume {
+        JsonlWriter::resume(&args.output)?
+    } else {
+        (JsonlWriter::create(&args.output)?, Default::default())
+    };
+    if resumed.truncated > 0 {
+        eprintln!(
+            "resuming {}: cut off a torn last line ({} bytes)",
+            args.output, resumed.truncated
+        );
+    }
     let total = if args.quiet {
         None
     } else {
@@ -152,14 +162,23 @@ pub fn run_annotate(args: &AnnotateArgs) -> Result<Summary> {
         stancer.as_mut(),
         &args.inputs,
         &mut out,
-        args.model.batch_size,
+        crate::annotate::Reading {
+            batch_size: args.model.batch_size,
+            max_article_bytes: args.max_article_bytes,
+            resumed: &resumed,
+        },
         &mut progress,
     );
     progress.finish();
     let summary = summary?;
     let secs = started.elapsed().as_secs_f64();
+    let resumed = if args.resume {
+        format!(", {} already in {}", summary.resumed, args.output)
+    } else {
+        String::new()
+    };
     eprintln!(
-        "annotated {} ok, {} failed; {} tokens in {:.1}s ({:.0} tokens/s)",
+        "annotated {} ok, {} failed{resumed}; {} tokens in {:.1}s ({:.0} tokens/s)",
         summary.ok,
         summary.failed,
         summary.tokens,

@@ -84,6 +84,13 @@ pub struct AnnotateArgs {
     /// Output JSONL file, or - for stdout.
     #[arg(short, long, default_value = "-", value_name = "OUT")]
     pub output: String,
+    /// Take up an interrupted run: keep the complete records already in OUT (a torn last line is
+    /// cut off), skip their ids, append the rest. The result is what one uninterrupted run writes.
+    #[arg(long)]
+    pub resume: bool,
+    /// Largest article read: a .txt file or JSONL line over it is an error (the batch goes on).
+    #[arg(long, default_value_t = crate::corpus::DEFAULT_MAX_BYTES, value_name = "BYTES")]
+    pub max_article_bytes: usize,
     /// No progress bar (it is also hidden when stderr is not a terminal); errors and the summary still print.
     #[arg(short, long)]
     pub quiet: bool,

@@ -48,7 +48,7 @@ pub enum Error {
 /// A problem with one input record. The batch goes on; the run's exit status reports it.
 #[derive(Debug, thiserror::Error)]
 pub enum RecordError {
-    #[error("{source_}: cannot read")]
+    #[error("{source_}: cannot read: {source}")]
     Unreadable {
         source_: Source,
         #[source]
@@ -66,6 +66,10 @@ pub enum RecordError {
     Tokenize { source_: Source, message: String },
     #[error("{source_}: {message}")]
     Invalid { source_: Source, message: String },
+    #[error("{source_}: {bytes} bytes, over the limit of {limit} (--max-article-bytes)")]
+    TooLarge { source_: Source, bytes: u64, limit: usize },
+    #[error("{source_}: duplicate id, first at {first}; this one is skipped")]
+    DuplicateId { source_: Source, first: String },
 }
 
 impl RecordError {
@@ -78,7 +82,9 @@ impl RecordError {
             | RecordError::MissingField { source_, .. }
             | RecordError::EmptyText { source_ }
             | RecordError::Tokenize { source_, .. }
-            | RecordError::Invalid { source_, .. } => source_,
+            | RecordError::Invalid { source_, .. }
+            | RecordError::TooLarge { source_, .. }
+            | RecordError::DuplicateId { source_, .. } => source_,
         }
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! The stages, one module each: [`corpus`] (read) -> [`tokenize`] (subwords, shapes, windows) ->
 //! [`backend`] (model runtime) -> [`ner`] (decode entities) -> [`actors`] (link, refine labels)
-//! -> [`stance`] (who said what, on which issue) -> [`record`] (write JSONL).
+//! -> [`stance`] (who said what, on which issue) -> [`record`] (the JSONL format) -> [`output`]
+//! (write it; resume an interrupted run).
 //! [`pipeline`] joins tokenize/backend/ner over a chunk of articles; [`annotate`] streams a corpus
 //! through it. [`eval`] scores output.
 
@@ -16,6 +17,7 @@ pub mod corpus;
 pub mod error;
 pub mod eval;
 pub mod ner;
+pub mod output;
 pub mod pipeline;
 pub mod progress;
 pub mod record;

@@ -36,12 +36,9 @@
 //! Version 2: labels GPE and NORP (countries and cities are no longer LOC), `actors`, `entity.actor`.
 //! `stances` was added in version 2 (absent with `--no-stances`).
 
-use std::io::Write;
-
 use serde::{Deserialize, Serialize};
 
 use crate::corpus::Meta;
-use crate::error::{Error, Result};
 
 pub const SCHEMA_VERSION: u32 = 3;
 
@@ -121,52 +118,4 @@ pub struct ModelInfo {
 /// Rounds a probability for output (4 decimals keep files small and diffs readable).
 pub fn round_score(p: f32) -> f64 {
     (p as f64 * 1e4).round() / 1e4
-}
-
-/// Writes records as JSONL; each record is one `write_all` of a whole line.
-pub struct JsonlWriter {
-    out: Box<dyn Write + Send>,
-    what: String,
-    line: Vec<u8>,
-}
-
-impl JsonlWriter {
-    /// `-` is stdout; anything else a file, created or truncated.
-    pub fn create(path: &str) -> Result<Self> {
-        let out: Box<dyn Write + Send> = if path == "-" {
-            Box::new(std::io::BufWriter::new(std::io::stdout()))
-        } else {
-            let f = std::fs::File::create(path).map_err(|e| Error::Write {
-                what: path.into(),
-                source: e,
-            })?;
-            Box::new(std::io::BufWriter::with_capacity(1 << 16, f))
-        };
-        Ok(JsonlWriter {
-            out,
-            what: if path == "-" { "<stdout>".into() } else { path.into() },
-            line: Vec::new(),
-        })
-    }
-
-    pub fn write(&mut self, record: &Record) -> Result<()> {
-        self.line.clear();
-        serde_json::to_writer(&mut self.line, record).map_err(|e| Error::Write {
-            what: self.what.clone(),
-            source: std::io::Error::other(e),
-        })?;
-        self.line.push(b'\n');
-        let (out, what) = (&mut self.out, &self.what);
-        out.write_all(&self.line).map_err(|e| Error::Write {
-            what: what.clone(),
-            source: e,
-        })
-    }
-
-    pub fn flush(&mut self) -> Result<()> {
-        self.out.flush().map_err(|e| Error::Write {
-            what: self.what.clone(),
-            source: e,
-        })
-    }
 }
