@@ -2,7 +2,9 @@
 //! path), `.jsonl` files of `{"id": ..., "text": ..., ...}` records, and `-` for JSONL on stdin.
 //!
 //! Reading is lazy: [`Corpus`] is an iterator, so a large JSONL input is streamed. A bad record is
-//! one `Err` item naming its [`Source`]; the iteration goes on with the next record.
+//! one `Err` item naming its [`Source`]; the iteration goes on with the next record. A record
+//! larger than the limit (a `.txt` file, or a JSONL line; [`DEFAULT_MAX_BYTES`]) is such an error,
+//! and is never held in memory: an over-long line is read through without being kept.
 
 use std::fmt;
 use std::fs::File;
@@ -52,10 +54,15 @@ pub struct Article {
 }
 
 const BOM: &str = "\u{feff}";
+/// Largest record read by default (`--max-article-bytes`): a news article is well under 100 kB, so
+/// anything this large is a data dump or a broken export, and would hold up the whole batch.
+pub const DEFAULT_MAX_BYTES: usize = 2 << 20;
 const STDIN: &str = "-";
 
 enum Pending {
     Path(PathBuf),
+    /// A directory entry that could not be read (a broken link, a link loop).
+    Failed(RecordError),
     Lines {
         path: Arc<Path>,
         reader: Box<dyn BufRead + Send>,
@@ -66,16 +73,27 @@ enum Pending {
 /// A lazy reader over all inputs, in the order given (directories expanded in sorted path order).
 pub struct Corpus {
     queue: std::collections::VecDeque<Pending>,
+    max_bytes: usize,
 }
 
 impl Corpus {
     /// Inputs as given on the command line: files, directories, or `-` for JSONL on stdin.
     pub fn new<P: AsRef<Path>>(inputs: &[P]) -> Self {
         let queue = inputs.iter().map(|p| Pending::Path(p.as_ref().to_path_buf())).collect();
-        Corpus { queue }
+        Corpus {
+            queue,
+            max_bytes: DEFAULT_MAX_BYTES,
+        }
     }
 
-    fn expand_dir(&mut self, dir: &Path) -> Vec<Entry> {
+    /// Records larger than `max_bytes` are errors.
+    pub fn with_max_bytes(mut self, max_bytes: usize) -> Self {
+        self.max_bytes = max_bytes;
+        self
+    }
+
+    /// Queues a directory's `.txt` files (sorted by path) after the errors met while listing it.
+    fn expand_dir(&mut self, dir: &Path) {
         let mut files = Vec::new();
         let mut errors = Vec::new();
         for entry in walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name() {
@@ -87,7 +105,7 @@ impl Corpus {
                     let io = err
                         .into_io_error()
                         .unwrap_or_else(|| std::io::Error::other("symbolic link loop"));
-                    errors.push(Entry::Failed(RecordError::Unreadable {
+                    errors.push(Pending::Failed(RecordError::Unreadable {
                         source_: Source {
                             path,
                             line: None,
@@ -102,7 +120,9 @@ impl Corpus {
         for f in files.into_iter().rev() {
             self.queue.push_front(Pending::Path(f));
         }
-        errors
+        for e in errors.into_iter().rev() {
+            self.queue.push_front(e);
+        }
     }
 }
 
@@ -147,7 +167,8 @@ fn is_jsonl(p: &Path) -> bool {
 /// A record located but not yet decoded: reading a `.txt` file and parsing a JSONL line are left to
 /// [`Entry::load`], which callers may run in parallel (the sequential part is only I/O order).
 pub enum Entry {
-    File(PathBuf),
+    /// A `.txt` file, and the largest size accepted.
+    File(PathBuf, usize),
     Line {
         path: Arc<Path>,
         line: usize,
@@ -160,7 +181,7 @@ impl Entry {
     /// Reads and decodes the record.
     pub fn load(self) -> Result<Article, RecordError> {
         match self {
-            Entry::File(path) => read_txt(path),
+            Entry::File(path, max_bytes) => read_txt(path, max_bytes),
             Entry::Line { path, line, bytes } => parse_jsonl_record(&path, line, trim_line(&bytes, line == 1)),
             Entry::Failed(e) => Err(e),
         }
@@ -175,12 +196,9 @@ impl Corpus {
 
     /// The next record, in input order, located but not decoded.
     pub fn next_entry(&mut self) -> Option<Entry> {
-        let mut deferred: Vec<Entry> = Vec::new();
         loop {
-            if let Some(item) = deferred.pop() {
-                return Some(item);
-            }
             match self.queue.pop_front()? {
+                Pending::Failed(e) => return Some(Entry::Failed(e)),
                 Pending::Path(path) if path.as_os_str() == STDIN => {
                     let reader: Box<dyn BufRead + Send> = Box::new(BufReader::new(std::io::stdin()));
                     self.queue.push_front(Pending::Lines {
@@ -190,8 +208,7 @@ impl Corpus {
                     });
                 }
                 Pending::Path(path) if path.is_dir() => {
-                    deferred = self.expand_dir(&path);
-                    deferred.reverse();
+                    self.expand_dir(&path);
                 }
                 Pending::Path(path) if is_jsonl(&path) => match File::open(&path) {
                     Ok(f) => {
@@ -204,7 +221,7 @@ impl Corpus {
                     }
                     Err(source) => return Some(Entry::Failed(unreadable(path, None, source))),
                 },
-                Pending::Path(path) => return Some(Entry::File(path)),
+                Pending::Path(path) => return Some(Entry::File(path, self.max_bytes)),
                 Pending::Lines {
                     path,
                     mut reader,
@@ -212,8 +229,21 @@ impl Corpus {
                 } => loop {
                     let mut bytes = Vec::new();
                     line += 1;
-                    match reader.read_until(b'\n', &mut bytes) {
+                    match read_line_within(&mut reader, &mut bytes, self.max_bytes) {
                         Ok(0) => break,
+                        Ok(n) if n > self.max_bytes => {
+                            let entry = Entry::Failed(RecordError::TooLarge {
+                                source_: Source {
+                                    path: path.to_path_buf(),
+                                    line: Some(line),
+                                    id: None,
+                                },
+                                bytes: n as u64,
+                                limit: self.max_bytes,
+                            });
+                            self.queue.push_front(Pending::Lines { path, reader, line });
+                            return Some(entry);
+                        }
                         Ok(_) if trim_line(&bytes, line == 1).iter().all(u8::is_ascii_whitespace) => continue,
                         Ok(_) => {
                             let entry = Entry::Line {
@@ -240,6 +270,36 @@ impl Iterator for Corpus {
     }
 }
 
+/// Reads one line (up to and including `\n`) into `buf`, keeping at most `max` bytes of it; the
+/// rest of a longer line is read and dropped. Returns the line's whole length (0 at the end).
+fn read_line_within(reader: &mut dyn BufRead, buf: &mut Vec<u8>, max: usize) -> std::io::Result<usize> {
+    let mut total = 0;
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            return Ok(total);
+        }
+        let (take, done) = match available.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (available.len(), false),
+        };
+        if total + take <= max {
+            buf.extend_from_slice(&available[..take]);
+        } else {
+            buf.clear(); // over the limit: nothing of it is kept
+        }
+        total += take;
+        reader.consume(take);
+        if done {
+            return Ok(total);
+        }
+    }
+}
+
 fn unreadable(path: PathBuf, line: Option<usize>, source: std::io::Error) -> RecordError {
     RecordError::Unreadable {
         source_: Source { path, line, id: None },
@@ -259,13 +319,14 @@ fn trim_line(buf: &[u8], first: bool) -> &[u8] {
 }
 
 /// Reads a `.txt` article; id = file stem.
-fn read_txt(path: PathBuf) -> Result<Article, RecordError> {
+fn read_txt(path: PathBuf, max_bytes: usize) -> Result<Article, RecordError> {
     let id = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let mut bytes = Vec::new();
-    let read = File::open(&path).and_then(|mut f| f.read_to_end(&mut bytes));
+    // at most one byte over the limit is read, whatever the file is (a device, a growing file)
+    let read = File::open(&path).and_then(|f| f.take(max_bytes as u64 + 1).read_to_end(&mut bytes));
     let source = Source {
         path,
         line: None,
@@ -275,6 +336,14 @@ fn read_txt(path: PathBuf) -> Result<Article, RecordError> {
         return Err(RecordError::Unreadable {
             source_: source,
             source: e,
+        });
+    }
+    if bytes.len() > max_bytes {
+        let size = std::fs::metadata(&source.path).map_or(bytes.len() as u64, |m| m.len());
+        return Err(RecordError::TooLarge {
+            source_: source,
+            bytes: size,
+            limit: max_bytes,
         });
     }
     let text = match String::from_utf8(bytes) {
