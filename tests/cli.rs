@@ -270,27 +270,6 @@ fn check_long_article(sentence: &str, input: &str, flags: &[&str]) {
 }
 
 #[test]
-fn output_is_identical_across_threads_and_batch_sizes() {
-    let seeds = repo().join("corpus/seeds");
-    let seeds = seeds.to_str().unwrap();
-    let base = run(
-        &["annotate", seeds, "--quiet", "--threads", "1", "--batch-size", "32"],
-        None,
-    );
-    assert!(base.status.success());
-    for extra in [
-        ["--threads", "2", "--batch-size", "32"],
-        ["--threads", "2", "--batch-size", "1"],
-        ["--threads", "1", "--batch-size", "7"],
-    ] {
-        let mut args = vec!["annotate", seeds, "--quiet"];
-        args.extend_from_slice(&extra);
-        let other = run(&args, None);
-        assert!(other.stdout == base.stdout, "output differs with {extra:?}");
-    }
-}
-
-#[test]
 fn bad_records_are_reported_and_the_batch_goes_on() {
     let dir = tempfile::tempdir().unwrap();
     let good = dir.path().join("good.txt");
