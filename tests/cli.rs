@@ -8,6 +8,9 @@ use std::process::{Command, Output, Stdio};
 use cyberstance::record::Record;
 use cyberstance::stance::Polarity;
 
+mod common;
+use common::assert_errors;
+
 const BIN: &str = env!("CARGO_BIN_EXE_cyberstance");
 
 fn repo() -> &'static Path {
@@ -297,28 +300,15 @@ fn bad_records_are_reported_and_the_batch_goes_on() {
     assert_eq!(out.status.code(), Some(1), "some records failed");
     let stderr = String::from_utf8_lossy(&out.stderr);
     let lines: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
-    assert_eq!(lines.len(), 5, "{stderr}");
-    assert!(
-        lines[0].contains("latin1.txt")
-            && lines[0].contains("(id latin1)")
-            && lines[0].contains("invalid UTF-8 at byte 3"),
-        "{stderr}"
-    );
-    assert!(
-        lines[1].contains("empty.txt") && lines[1].contains("empty text"),
-        "{stderr}"
-    );
-    assert!(
-        lines[2].contains("in.jsonl:2") && lines[2].contains("malformed JSON"),
-        "{stderr}"
-    );
-    assert!(
-        lines[3].contains("in.jsonl:3 (id j3)") && lines[3].contains("`text`"),
-        "{stderr}"
-    );
-    assert!(
-        lines[4].contains("missing.txt") && lines[4].contains("cannot read"),
-        "{stderr}"
+    assert_errors(
+        &lines,
+        &[
+            &["latin1.txt", "(id latin1)", "invalid UTF-8 at byte 3"],
+            &["empty.txt", "empty text"],
+            &["in.jsonl:2", "malformed JSON"],
+            &["in.jsonl:3 (id j3)", "`text`"],
+            &["missing.txt", "cannot read"],
+        ],
     );
     let recs = records(&std::fs::read(&out_path).unwrap());
     let ids: Vec<&str> = recs.iter().map(|r| r.id.as_str()).collect();

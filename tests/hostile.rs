@@ -8,6 +8,9 @@ use std::process::{Command, Output};
 
 use cyberstance::record::Record;
 
+mod common;
+use common::assert_errors;
+
 const BIN: &str = env!("CARGO_BIN_EXE_cyberstance");
 
 fn annotate(args: &[&Path], extra: &[&str]) -> Output {
@@ -110,18 +113,13 @@ fn empty_inputs_oversized_records_and_long_lines_are_reported_and_skipped() {
     let out = annotate(&[&empty_txt, &empty_jsonl, &big, &long], &[]);
     assert_eq!(out.status.code(), Some(1), "some records failed");
     let errs = errors(&out);
-    assert_eq!(errs.len(), 3, "{errs:?}");
-    assert!(
-        errs[0].contains("empty.txt") && errs[0].contains("empty text"),
-        "{errs:?}"
-    );
-    assert!(
-        errs[1].contains("big.txt") && errs[1].contains("over the limit of 2097152"),
-        "{errs:?}"
-    );
-    assert!(
-        errs[2].contains("long.jsonl:2") && errs[2].contains("--max-article-bytes"),
-        "{errs:?}"
+    assert_errors(
+        &errs,
+        &[
+            &["empty.txt", "empty text"],
+            &["big.txt", "over the limit of 2097152"],
+            &["long.jsonl:2", "--max-article-bytes"],
+        ],
     );
     let ids: Vec<String> = records(&out).into_iter().map(|r| r.id).collect();
     assert_eq!(ids, ["before", "after"]);
@@ -155,13 +153,7 @@ fn odd_json_metadata_passes_through_or_is_a_clear_error() {
     assert_eq!(recs[0].meta["n"].get(), "123456789012345678901234567890");
     assert_eq!(recs[0].meta["x"].get(), "1e400");
     assert_eq!(recs[1].meta["nest"].get(), deep);
-    let errs = errors(&out);
-    assert_eq!(errs.len(), 2, "{errs:?}");
-    assert!(
-        errs[0].contains("meta.jsonl:4") && errs[0].contains("malformed JSON"),
-        "{errs:?}"
-    );
-    assert!(errs[1].contains("meta.jsonl:5"), "{errs:?}");
+    assert_errors(&errors(&out), &[&["meta.jsonl:4", "malformed JSON"], &["meta.jsonl:5"]]);
 }
 
 #[test]
@@ -177,12 +169,12 @@ fn duplicate_ids_name_both_places_and_the_first_one_stands() {
     std::fs::write(&txt, "India spoke.").unwrap();
     let out = annotate(&[&jsonl, &txt], &[]);
     assert_eq!(out.status.code(), Some(1));
-    let errs = errors(&out);
-    assert_eq!(errs.len(), 2, "{errs:?}");
-    assert!(errs[0].contains("a.jsonl:3 (id x)") && errs[0].contains("first at ") && errs[0].contains("a.jsonl:1"));
-    assert!(
-        errs[1].contains("y.txt (id y)") && errs[1].contains("a.jsonl:2"),
-        "{errs:?}"
+    assert_errors(
+        &errors(&out),
+        &[
+            &["a.jsonl:3 (id x)", "first at ", "a.jsonl:1"],
+            &["y.txt (id y)", "a.jsonl:2"],
+        ],
     );
     let recs = records(&out);
     let got: Vec<(&str, &str)> = recs.iter().map(|r| (r.id.as_str(), r.text.as_str())).collect();
