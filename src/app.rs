@@ -8,7 +8,7 @@ use crate::backend::{BackendKind, Network, Pool};
 use std::collections::HashMap;
 use std::io::Write;
 
-use crate::cli::{AnnotateArgs, EvalArgs, EvalConllArgs, ModelArgs, ReportArgs, StanceArgs};
+use crate::cli::{AnnotateArgs, EvalArgs, EvalConllArgs, ExportArgs, ModelArgs, ReportArgs, StanceArgs};
 use crate::config::{default_model_dir, ModelDir};
 use crate::error::{Error, Result};
 use crate::eval::data::{pair, read_docs};
@@ -276,4 +276,13 @@ pub fn run_eval_conll(args: &EvalConllArgs) -> Result<bool> {
         )
     };
     print_report(&report, table, &args.report)
+}
+
+/// `export`: true when every input line was a record.
+pub fn run_export(args: &ExportArgs) -> Result<bool> {
+    let (records, bad) = crate::export::read_records(&args.input)?;
+    let abbreviations = stance::cues::Cues::load(&stance::cues::default_file())?.abbreviation;
+    crate::export::export(&records, args.format, &args.output, &abbreviations)?;
+    eprintln!("exported {} records, {} lines skipped", records.len(), bad);
+    Ok(bad == 0)
 }

@@ -25,6 +25,23 @@ pub enum Command {
     Eval(EvalArgs),
     /// Score the model, through this pipeline, on a two-column IOB2 file (e.g. CoNLL-2003 test).
     EvalConll(EvalConllArgs),
+    /// Convert annotated JSONL for other tools: Prodigy/spaCy, doccano, CoNLL IOB2, CSV tables.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Annotated JSONL (the output of `annotate`), or - for stdin.
+    #[arg(value_name = "IN")]
+    pub input: PathBuf,
+    /// prodigy: Prodigy/spaCy JSONL (text, tokens with ws, spans with token indices); doccano:
+    /// JSONL with labels [[start, end, label]]; conll: two-column IOB2; csv: a directory with
+    /// entities.csv, actors.csv and stances.csv.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: crate::export::Format,
+    /// Output file, - for stdout; a directory for csv.
+    #[arg(short, long, default_value = "-", value_name = "OUT")]
+    pub output: String,
 }
 
 /// Report options shared by `eval` and `eval-conll`.

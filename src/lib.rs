@@ -5,7 +5,7 @@
 //! -> [`stance`] (who said what, on which issue) -> [`record`] (the JSONL format) -> [`output`]
 //! (write it; resume an interrupted run).
 //! [`pipeline`] joins tokenize/backend/ner over a chunk of articles; [`annotate`] streams a corpus
-//! through it. [`eval`] scores output.
+//! through it. [`eval`] scores output; [`export`] converts it for other tools.
 
 pub mod actors;
 pub mod annotate;
@@ -16,6 +16,7 @@ pub mod config;
 pub mod corpus;
 pub mod error;
 pub mod eval;
+pub mod export;
 pub mod ner;
 pub mod output;
 pub mod pipeline;

@@ -17,6 +17,7 @@ fn main() -> ExitCode {
         Command::Annotate(args) => app::run_annotate(args).map(|s| s.failed == 0),
         Command::Eval(args) => app::run_eval(args),
         Command::EvalConll(args) => app::run_eval_conll(args),
+        Command::Export(args) => app::run_export(args),
     };
     match outcome {
         Ok(true) => ExitCode::SUCCESS,
