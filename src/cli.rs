@@ -27,6 +27,22 @@ pub enum Command {
     EvalConll(EvalConllArgs),
     /// Convert annotated JSONL for other tools: Prodigy/spaCy, doccano, CoNLL IOB2, CSV tables.
     Export(ExportArgs),
+    /// One self-contained HTML page of annotated JSONL: overview (actor x target matrix, counts)
+    /// and every article with its entities and stance evidence marked.
+    Report(ReportPageArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReportPageArgs {
+    /// Annotated JSONL (the output of `annotate`), or - for stdin.
+    #[arg(value_name = "IN")]
+    pub input: PathBuf,
+    /// The HTML file to write, or - for stdout.
+    #[arg(short, long, default_value = "report.html", value_name = "OUT")]
+    pub output: String,
+    /// The page title.
+    #[arg(long, default_value = "cyberstance report")]
+    pub title: String,
 }
 
 #[derive(Debug, Args)]

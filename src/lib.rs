@@ -5,7 +5,7 @@
 //! -> [`stance`] (who said what, on which issue) -> [`record`] (the JSONL format) -> [`output`]
 //! (write it; resume an interrupted run).
 //! [`pipeline`] joins tokenize/backend/ner over a chunk of articles; [`annotate`] streams a corpus
-//! through it. [`eval`] scores output; [`export`] converts it for other tools.
+//! through it. [`eval`] scores output; [`export`] converts it for other tools; [`report`] renders it as an HTML page.
 
 pub mod actors;
 pub mod annotate;
@@ -22,6 +22,7 @@ pub mod output;
 pub mod pipeline;
 pub mod progress;
 pub mod record;
+pub mod report;
 pub mod stance;
 pub mod text;
 pub mod tokenize;

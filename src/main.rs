@@ -18,6 +18,7 @@ fn main() -> ExitCode {
         Command::Eval(args) => app::run_eval(args),
         Command::EvalConll(args) => app::run_eval_conll(args),
         Command::Export(args) => app::run_export(args),
+        Command::Report(args) => app::run_report(args),
     };
     match outcome {
         Ok(true) => ExitCode::SUCCESS,
