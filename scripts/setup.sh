@@ -13,6 +13,7 @@
 #   scripts/setup.sh --spacy    .venv-bench/ with spaCy 3.8 only (no model), for the test that loads
 #                               the Prodigy/spaCy export in spaCy
 #   scripts/setup.sh --chromium Debian's chromium (apt, as root), for the test that renders the report
+#   scripts/setup.sh --spark    .venv-spark/ with PySpark 3.5 (needs Java 17), for scripts/spark_annotate.py
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,15 +23,17 @@ want_python=0
 want_bench=0
 want_torch=
 want_chromium=0
+want_spark=0
 for arg in "$@"; do
   case "$arg" in
     --python) want_python=1 ;;
     --bench) want_python=1; want_bench=2 ;;
     --spacy) [ "$want_bench" = 2 ] || want_bench=1 ;;
     --chromium) want_chromium=1 ;;
+    --spark) want_spark=1 ;;
     --torch) want_torch=cpu ;;
     --torch-cuda) want_torch=cuda ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -138,6 +141,14 @@ fi
 if [ "$want_chromium" = 1 ] && ! command -v chromium >/dev/null; then
   say "chromium (Debian package) for the report rendering test"
   if [ "$(id -u)" = 0 ]; then apt-get install -y -qq chromium >/dev/null; else sudo apt-get install -y -qq chromium >/dev/null; fi
+fi
+
+# PySpark for the scale-out script (pinned in requirements-spark.lock)
+if [ "$want_spark" = 1 ] && ! cmp -s .venv-spark/.requirements.lock scripts/requirements-spark.lock; then
+  say "PySpark -> .venv-spark/"
+  [ -x .venv-spark/bin/python ] || "$PYTHON" -m venv .venv-spark
+  .venv-spark/bin/python -m pip install --quiet --no-deps --disable-pip-version-check -r scripts/requirements-spark.lock
+  cp scripts/requirements-spark.lock .venv-spark/.requirements.lock
 fi
 
 # 3. build

@@ -8,12 +8,20 @@ use serde::Deserialize;
 
 use crate::error::{Error, Result};
 
-/// A shipped file or directory: the environment variable `var` if set, else `relative` to this
-/// repository.
+/// Where the shipped files are: `$CYBERSTANCE_HOME` if set (a copy of the repository's `models/`
+/// and `.runtime/`, e.g. unpacked beside the binary on a cluster node), else this repository.
+pub fn home() -> PathBuf {
+    std::env::var_os("CYBERSTANCE_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
+}
+
+/// A shipped file or directory: the environment variable `var` if set, else `relative` to
+/// [`home`].
 pub fn shipped(var: &str, relative: &str) -> PathBuf {
     std::env::var_os(var)
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(relative))
+        .unwrap_or_else(|| home().join(relative))
 }
 
 /// The default model: `$CYBERSTANCE_MODEL`, else the one shipped in this repository.

@@ -22,9 +22,7 @@ pub fn default_library() -> PathBuf {
     if let Some(p) = std::env::var_os("ORT_DYLIB_PATH") {
         return PathBuf::from(p);
     }
-    let local = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join(".runtime")
-        .join("libonnxruntime.so");
+    let local = crate::config::home().join(".runtime").join("libonnxruntime.so");
     if local.exists() {
         return local;
     }
