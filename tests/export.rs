@@ -2,37 +2,14 @@
 //! the same entity spans; the Prodigy/spaCy export loads in spaCy when its environment is there
 //! (scripts/setup.sh --spacy; scripts/test.sh then requires it). Needs scripts/setup.sh's runtime.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use cyberstance::record::Record;
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_cyberstance");
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The seeds, annotated once into `dir`.
-fn annotated(dir: &Path) -> (PathBuf, Vec<Record>) {
-    let out = dir.join("seeds.jsonl");
-    let status = Command::new(BIN)
-        .arg("annotate")
-        .arg(repo().join("corpus/seeds"))
-        .arg("-o")
-        .arg(&out)
-        .arg("--quiet")
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let records = std::fs::read_to_string(&out)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    (out, records)
-}
+mod common;
+use common::{annotated_seeds as annotated, installed, repo, BIN};
 
 fn export(input: &Path, format: &str, out: &Path) {
     let o = Command::new(BIN)
@@ -182,12 +159,7 @@ fn every_format_reads_back_to_the_same_spans() {
 #[test]
 fn the_prodigy_export_loads_in_spacy() {
     let python = repo().join(".venv-bench/bin/python");
-    if !python.exists() {
-        eprintln!("no .venv-bench (scripts/setup.sh --spacy): spaCy check skipped");
-        assert!(
-            std::env::var_os("CYBERSTANCE_REQUIRE_SPACY").is_none(),
-            "CYBERSTANCE_REQUIRE_SPACY is set but .venv-bench is missing"
-        );
+    if !installed(python.exists(), ".venv-bench", "--spacy", "CYBERSTANCE_REQUIRE_SPACY") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

@@ -2,35 +2,15 @@
 //! and stance; rendered by headless Chromium (Debian `chromium`; scripts/setup.sh --chromium)
 //! without console errors, with a screenshot left in target/report-seeds.png to look at.
 
-use std::path::Path;
 use std::process::Command;
 
-use cyberstance::record::Record;
-
-const BIN: &str = env!("CARGO_BIN_EXE_cyberstance");
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::{annotated_seeds, installed, repo, BIN};
 
 #[test]
 fn the_seeds_report_is_self_contained_and_renders_in_chromium() {
     let dir = tempfile::tempdir().unwrap();
-    let annotated = dir.path().join("seeds.jsonl");
-    assert!(Command::new(BIN)
-        .arg("annotate")
-        .arg(repo().join("corpus/seeds"))
-        .arg("-o")
-        .arg(&annotated)
-        .arg("--quiet")
-        .status()
-        .unwrap()
-        .success());
-    let records: Vec<Record> = std::fs::read_to_string(&annotated)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let (annotated, records) = annotated_seeds(dir.path());
     let page_path = dir.path().join("report.html");
     let o = Command::new(BIN)
         .arg("report")
@@ -59,19 +39,21 @@ fn the_seeds_report_is_self_contained_and_renders_in_chromium() {
     assert_eq!(page.matches("<li>").count(), stances);
     assert!(page.contains("<table id=\"matrix\">"));
 
-    let Some(chromium) = ["chromium", "chromium-browser"].iter().find(|c| {
+    let chromium = ["chromium", "chromium-browser"].iter().find(|c| {
         Command::new(c)
             .arg("--version")
             .output()
             .is_ok_and(|o| o.status.success())
-    }) else {
-        eprintln!("no chromium (scripts/setup.sh --chromium): rendering check skipped");
-        assert!(
-            std::env::var_os("CYBERSTANCE_REQUIRE_CHROMIUM").is_none(),
-            "CYBERSTANCE_REQUIRE_CHROMIUM is set but chromium is missing"
-        );
+    });
+    if !installed(
+        chromium.is_some(),
+        "chromium",
+        "--chromium",
+        "CYBERSTANCE_REQUIRE_CHROMIUM",
+    ) {
         return;
-    };
+    }
+    let chromium = chromium.expect("installed");
     let shot = repo().join("target/report-seeds.png");
     let _ = std::fs::remove_file(&shot);
     let profile = dir.path().join("chromium-profile");

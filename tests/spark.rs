@@ -3,24 +3,15 @@
 //! --spark; CI requires it with CYBERSTANCE_REQUIRE_SPARK). Needs Java and the ONNX Runtime of
 //! scripts/setup.sh.
 
-use std::path::Path;
 use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_cyberstance");
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::{installed, repo, BIN};
 
 #[test]
 fn spark_pipe_output_equals_a_single_run() {
     let python = repo().join(".venv-spark/bin/python");
-    if !python.exists() {
-        eprintln!("no .venv-spark (scripts/setup.sh --spark): Spark test skipped");
-        assert!(
-            std::env::var_os("CYBERSTANCE_REQUIRE_SPARK").is_none(),
-            "CYBERSTANCE_REQUIRE_SPARK is set but .venv-spark is missing"
-        );
+    if !installed(python.exists(), ".venv-spark", "--spark", "CYBERSTANCE_REQUIRE_SPARK") {
         return;
     }
     // the seeds and the synthetic articles as JSONL, dealt into three shards
