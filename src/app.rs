@@ -282,16 +282,19 @@ pub fn run_eval_conll(args: &EvalConllArgs) -> Result<bool> {
 
 /// `export`: true when every input line was a record.
 pub fn run_export(args: &ExportArgs) -> Result<bool> {
-    let (records, bad) = crate::export::read_records(&args.input)?;
     let abbreviations = stance::cues::Cues::load(&stance::cues::default_file())?.abbreviation;
-    crate::export::export(&records, args.format, &args.output, &abbreviations)?;
-    eprintln!("exported {} records, {} lines skipped", records.len(), bad);
+    let (n, bad) = crate::export::export(&args.input, args.format, &args.output, &abbreviations)?;
+    eprintln!("exported {n} records, {bad} lines skipped");
     Ok(bad == 0)
 }
 
 /// `report`: true when every input line was a record.
 pub fn run_report(args: &ReportPageArgs) -> Result<bool> {
-    let (records, bad) = crate::export::read_records(&args.input)?;
+    let mut records = Vec::new();
+    let bad = crate::export::for_each_record(&args.input, |r| {
+        records.push(r);
+        Ok(())
+    })?;
     let page = crate::report::html(&records, &args.title);
     let written = if args.output == "-" {
         std::io::stdout().write_all(page.as_bytes())

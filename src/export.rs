@@ -22,7 +22,7 @@ use serde::Serialize;
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::error::{Error, Result};
-use crate::record::Record;
+use crate::record::{wire_name, Record};
 use crate::text::CharOffsets;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -42,9 +42,9 @@ pub struct Token {
 }
 
 /// Tokens of `text` as spaCy lays them out: words and punctuation by Unicode word boundaries,
-/// split further at every byte offset in `cuts` (entity boundaries), one following space folded
+/// split further at every byte offset in `cuts` (entity boundaries, ascending), one following space folded
 /// into the token before it, other whitespace kept as tokens.
-pub fn tokens(text: &str, cuts: &HashSet<usize>) -> Vec<Token> {
+pub fn tokens(text: &str, cuts: &[usize]) -> Vec<Token> {
     let mut out: Vec<Token> = Vec::new();
     for (start, seg) in text.split_word_bound_indices() {
         let end = start + seg.len();
@@ -66,9 +66,8 @@ pub fn tokens(text: &str, cuts: &HashSet<usize>) -> Vec<Token> {
             continue;
         }
         let mut from = start;
-        let mut inner: Vec<usize> = cuts.iter().copied().filter(|&c| c > start && c < end).collect();
-        inner.sort_unstable();
-        for c in inner.into_iter().chain(std::iter::once(end)) {
+        let inner = &cuts[cuts.partition_point(|&c| c <= start)..cuts.partition_point(|&c| c < end)];
+        for &c in inner.iter().chain(std::iter::once(&end)) {
             if text.is_char_boundary(c) && c > from {
                 out.push(Token {
                     start: from,
@@ -86,36 +85,33 @@ fn is_space(text: &str, t: &Token) -> bool {
     text[t.start..t.end].chars().all(char::is_whitespace)
 }
 
-/// Reads annotated records, reporting and skipping lines that are not records.
-pub fn read_records(path: &Path) -> Result<(Vec<Record>, usize)> {
+/// Calls `each` on every annotated record of `path` (`-` for stdin), in order, one at a time;
+/// a line that is not a record is reported (file and line) and skipped. Returns how many were.
+pub fn for_each_record(path: &Path, mut each: impl FnMut(Record) -> Result<()>) -> Result<usize> {
+    let read = |e: std::io::Error| Error::Read {
+        path: path.to_path_buf(),
+        source: e,
+    };
     let reader: Box<dyn BufRead> = if path.as_os_str() == "-" {
         Box::new(std::io::stdin().lock())
     } else {
-        Box::new(std::io::BufReader::new(std::fs::File::open(path).map_err(|e| {
-            Error::Read {
-                path: path.to_path_buf(),
-                source: e,
-            }
-        })?))
+        Box::new(std::io::BufReader::new(std::fs::File::open(path).map_err(read)?))
     };
-    let (mut records, mut bad) = (Vec::new(), 0);
+    let mut bad = 0;
     for (i, line) in reader.lines().enumerate() {
-        let line = line.map_err(|e| Error::Read {
-            path: path.to_path_buf(),
-            source: e,
-        })?;
+        let line = line.map_err(read)?;
         if line.trim().is_empty() {
             continue;
         }
         match serde_json::from_str::<Record>(&line) {
-            Ok(r) => records.push(r),
+            Ok(r) => each(r)?,
             Err(e) => {
                 bad += 1;
                 eprintln!("error: {}:{}: not an annotated record: {e}", path.display(), i + 1);
             }
         }
     }
-    Ok((records, bad))
+    Ok(bad)
 }
 
 #[derive(Serialize)]
@@ -136,16 +132,21 @@ struct ProdigySpan<'a> {
     label: &'a str,
 }
 
-fn entity_cuts(r: &Record) -> HashSet<usize> {
-    r.entities.iter().flat_map(|e| [e.start_byte, e.end_byte]).collect()
+/// Every entity boundary of a record, ascending.
+fn entity_cuts(r: &Record) -> Vec<usize> {
+    let mut cuts: Vec<usize> = r.entities.iter().flat_map(|e| [e.start_byte, e.end_byte]).collect();
+    cuts.sort_unstable();
+    cuts.dedup();
+    cuts
 }
 
 /// One Prodigy/spaCy task for a record.
 pub fn prodigy(r: &Record) -> serde_json::Value {
     let toks = tokens(&r.text, &entity_cuts(r));
     let chars = CharOffsets::new(&r.text);
-    let token_at = |byte: usize| toks.iter().position(|t| t.start == byte);
-    let token_ending = |byte: usize| toks.iter().position(|t| t.end == byte);
+    // tokens are in text order, so both their starts and their ends ascend
+    let token_at = |byte: usize| toks.binary_search_by_key(&byte, |t| t.start).ok();
+    let token_ending = |byte: usize| toks.binary_search_by_key(&byte, |t| t.end).ok();
     let spans: Vec<ProdigySpan> = r
         .entities
         .iter()
@@ -189,12 +190,17 @@ pub fn conll(r: &Record, abbreviations: &HashSet<String>) -> String {
         .collect();
     let mut out = String::from("-DOCSTART- O\n\n");
     let mut open = false;
+    let mut entities: Vec<&crate::record::Entity> = r.entities.iter().collect();
+    entities.sort_by_key(|e| e.start_byte);
+    let mut next = 0; // the first entity that does not end before the current token
     for t in toks.iter().filter(|t| !is_space(&r.text, t)) {
-        let tag = match r
-            .entities
-            .iter()
-            .find(|e| e.start_byte <= t.start && t.end <= e.end_byte)
-        {
+        while next < entities.len() && entities[next].end_byte <= t.start {
+            next += 1;
+        }
+        let within = entities
+            .get(next)
+            .filter(|e| e.start_byte <= t.start && t.end <= e.end_byte);
+        let tag = match within {
             Some(e) if e.start_byte == t.start => format!("B-{}", e.label),
             Some(e) => format!("I-{}", e.label),
             None => "O".to_string(),
@@ -223,102 +229,115 @@ fn write_err(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
     }
 }
 
-/// Writes the three CSV tables into `dir`.
-fn csv_tables(records: &[Record], dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(write_err(dir))?;
-    let open = |name: &str| -> Result<(csv::Writer<std::fs::File>, PathBuf)> {
-        let p = dir.join(name);
-        let w = csv::Writer::from_path(&p).map_err(|e| Error::Write {
-            what: p.display().to_string(),
-            source: std::io::Error::other(e),
-        })?;
-        Ok((w, p))
-    };
-    let csv_err = |p: &Path| {
-        let what = p.display().to_string();
-        move |e: csv::Error| Error::Write {
-            what: what.clone(),
-            source: std::io::Error::other(e),
-        }
-    };
-    let (mut ents, pe) = open("entities.csv")?;
-    ents.write_record(["article", "start", "end", "text", "label", "score", "actor", "source"])
-        .map_err(csv_err(&pe))?;
-    let (mut acts, pa) = open("actors.csv")?;
-    acts.write_record(["article", "actor", "name", "kind", "code", "affiliation", "mentions"])
-        .map_err(csv_err(&pa))?;
-    let (mut sts, ps) = open("stances.csv")?;
-    sts.write_record([
-        "article",
-        "actor",
-        "actor_code",
-        "target",
-        "stance",
-        "score",
-        "keyword",
-        "evidence",
-        "evidence_start",
-        "evidence_end",
-    ])
-    .map_err(csv_err(&ps))?;
-    for r in records {
-        for e in &r.entities {
-            ents.write_record([
-                r.id.as_str(),
-                &e.start.to_string(),
-                &e.end.to_string(),
-                &e.text,
-                &e.label,
-                &e.score.to_string(),
-                e.actor.as_deref().unwrap_or(""),
-                e.source.as_deref().unwrap_or(""),
-            ])
-            .map_err(csv_err(&pe))?;
-        }
-        for a in &r.actors {
-            let kind = serde_json::to_value(a.kind)
-                .ok()
-                .and_then(|v| v.as_str().map(String::from))
-                .unwrap_or_default();
-            acts.write_record([
-                r.id.as_str(),
-                &a.id,
-                &a.name,
-                &kind,
-                a.code.as_deref().unwrap_or(""),
-                a.affiliation.as_deref().unwrap_or(""),
-                &a.mentions.len().to_string(),
-            ])
-            .map_err(csv_err(&pa))?;
-        }
-        for s in r.stances.iter().flatten() {
-            let stance = serde_json::to_value(s.stance)
-                .ok()
-                .and_then(|v| v.as_str().map(String::from))
-                .unwrap_or_default();
-            sts.write_record([
-                r.id.as_str(),
-                &s.actor,
-                s.actor_code.as_deref().unwrap_or(""),
-                &s.target,
-                &stance,
-                &s.score.map(|x| x.to_string()).unwrap_or_default(),
-                &s.keyword.to_string(),
-                &s.evidence,
-                &s.evidence_start.to_string(),
-                &s.evidence_end.to_string(),
-            ])
-            .map_err(csv_err(&ps))?;
-        }
+fn csv_err(path: &Path) -> impl Fn(csv::Error) -> Error + '_ {
+    move |e| Error::Write {
+        what: path.display().to_string(),
+        source: std::io::Error::other(e),
     }
-    ents.flush().map_err(write_err(&pe))?;
-    acts.flush().map_err(write_err(&pa))?;
-    sts.flush().map_err(write_err(&ps))?;
-    Ok(())
 }
 
-/// Exports `records` to `out` (a file, `-` for stdout, or a directory for `csv`).
-pub fn export(records: &[Record], format: Format, out: &str, abbreviations: &HashSet<String>) -> Result<()> {
+const ENTITIES: usize = 0;
+const ACTORS: usize = 1;
+const STANCES: usize = 2;
+
+/// The three CSV tables in a directory, written a record at a time.
+struct Tables {
+    files: Vec<(csv::Writer<std::fs::File>, PathBuf)>,
+}
+
+impl Tables {
+    fn create(dir: &Path) -> Result<Self> {
+        std::fs::create_dir_all(dir).map_err(write_err(dir))?;
+        let headers: [(&str, &[&str]); 3] = [
+            (
+                "entities.csv",
+                &["article", "start", "end", "text", "label", "score", "actor", "source"],
+            ),
+            (
+                "actors.csv",
+                &["article", "actor", "name", "kind", "code", "affiliation", "mentions"],
+            ),
+            (
+                "stances.csv",
+                &[
+                    "article",
+                    "actor",
+                    "actor_code",
+                    "target",
+                    "stance",
+                    "score",
+                    "keyword",
+                    "evidence",
+                    "evidence_start",
+                    "evidence_end",
+                ],
+            ),
+        ];
+        let files = headers
+            .iter()
+            .map(|(name, header)| {
+                let p = dir.join(name);
+                let mut w = csv::Writer::from_path(&p).map_err(csv_err(&p))?;
+                w.write_record(*header).map_err(csv_err(&p))?;
+                Ok((w, p))
+            })
+            .collect::<Result<_>>()?;
+        Ok(Tables { files })
+    }
+
+    fn row(&mut self, table: usize, fields: &[&str]) -> Result<()> {
+        let (w, p) = &mut self.files[table];
+        w.write_record(fields).map_err(csv_err(p))
+    }
+
+    fn add(&mut self, r: &Record) -> Result<()> {
+        for e in &r.entities {
+            let (start, end, score) = (e.start.to_string(), e.end.to_string(), e.score.to_string());
+            let (actor, source) = (e.actor.as_deref().unwrap_or(""), e.source.as_deref().unwrap_or(""));
+            self.row(
+                ENTITIES,
+                &[&r.id, &start, &end, &e.text, &e.label, &score, actor, source],
+            )?;
+        }
+        for a in &r.actors {
+            let (kind, mentions) = (wire_name(&a.kind), a.mentions.len().to_string());
+            let (code, affiliation) = (a.code.as_deref().unwrap_or(""), a.affiliation.as_deref().unwrap_or(""));
+            self.row(ACTORS, &[&r.id, &a.id, &a.name, &kind, code, affiliation, &mentions])?;
+        }
+        for s in r.stances.iter().flatten() {
+            let score = s.score.map(|x| x.to_string()).unwrap_or_default();
+            let (start, end) = (s.evidence_start.to_string(), s.evidence_end.to_string());
+            let code = s.actor_code.as_deref().unwrap_or("");
+            let (stance, keyword) = (wire_name(&s.stance), s.keyword.to_string());
+            let fields = [
+                &r.id,
+                &s.actor,
+                code,
+                &s.target,
+                &stance,
+                &score,
+                &keyword,
+                &s.evidence,
+                &start,
+                &end,
+            ];
+            self.row(STANCES, &fields)?;
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<()> {
+        for (mut w, p) in self.files {
+            w.flush().map_err(write_err(&p))?;
+        }
+        Ok(())
+    }
+}
+
+/// Exports the annotated records of `input` to `out` (a file, `-` for stdout, or a directory for
+/// `csv`), a record at a time. Returns (records exported, lines skipped).
+pub fn export(input: &Path, format: Format, out: &str, abbreviations: &HashSet<String>) -> Result<(usize, usize)> {
+    let mut n = 0;
     if format == Format::Csv {
         if out == "-" {
             return Err(Error::Option {
@@ -326,7 +345,13 @@ pub fn export(records: &[Record], format: Format, out: &str, abbreviations: &Has
                 message: "writes three tables: -o must name a directory".into(),
             });
         }
-        return csv_tables(records, Path::new(out));
+        let mut tables = Tables::create(Path::new(out))?;
+        let bad = for_each_record(input, |r| {
+            n += 1;
+            tables.add(&r)
+        })?;
+        tables.finish()?;
+        return Ok((n, bad));
     }
     let path = PathBuf::from(out);
     let mut w: Box<dyn Write> = if out == "-" {
@@ -336,16 +361,18 @@ pub fn export(records: &[Record], format: Format, out: &str, abbreviations: &Has
             std::fs::File::create(&path).map_err(write_err(&path))?,
         ))
     };
-    for r in records {
+    let bad = for_each_record(input, |r| {
+        n += 1;
         let text = match format {
-            Format::Prodigy => prodigy(r).to_string() + "\n",
-            Format::Doccano => doccano(r).to_string() + "\n",
-            Format::Conll => conll(r, abbreviations),
+            Format::Prodigy => prodigy(&r).to_string() + "\n",
+            Format::Doccano => doccano(&r).to_string() + "\n",
+            Format::Conll => conll(&r, abbreviations),
             Format::Csv => unreachable!("handled above"),
         };
-        w.write_all(text.as_bytes()).map_err(write_err(&path))?;
-    }
-    w.flush().map_err(write_err(&path))
+        w.write_all(text.as_bytes()).map_err(write_err(&path))
+    })?;
+    w.flush().map_err(write_err(&path))?;
+    Ok((n, bad))
 }
 
 #[cfg(test)]
@@ -353,7 +380,7 @@ mod tests {
     use super::*;
 
     fn spans<'t>(text: &'t str, cuts: &[usize]) -> Vec<(&'t str, bool)> {
-        tokens(text, &cuts.iter().copied().collect())
+        tokens(text, cuts)
             .iter()
             .map(|t| (&text[t.start..t.end], t.ws))
             .collect()
@@ -378,7 +405,7 @@ mod tests {
         assert_eq!(spans("Pakistan's", &[8]), [("Pakistan", false), ("'s", false)]);
         // the tokens and their spaces give the text back
         let text = " \tMs. Izumi\u{a0}Nakamitsu — said:  “yes”\r\n";
-        let toks = tokens(text, &HashSet::new());
+        let toks = tokens(text, &[]);
         let rebuilt: String = toks
             .iter()
             .map(|t| format!("{}{}", &text[t.start..t.end], if t.ws { " " } else { "" }))

@@ -115,6 +115,14 @@ pub struct ModelInfo {
     pub backend: String,
 }
 
+/// A unit enum's name as the wire format spells it (`"support"`, `"state"`).
+pub fn wire_name<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
+}
+
 /// Rounds a probability for output (4 decimals keep files small and diffs readable).
 pub fn round_score(p: f32) -> f64 {
     (p as f64 * 1e4).round() / 1e4

@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
-use crate::record::Record;
+use crate::record::{wire_name, Record};
 use crate::stance::Polarity;
 
 /// HTML-escapes text for element content and attribute values.
@@ -36,14 +36,6 @@ fn label_colour(label: &str) -> &'static str {
         "NORP" => "#c887fb",
         "LOC" => "#ff9561",
         _ => "#e4e7d2",
-    }
-}
-
-fn polarity_name(p: Polarity) -> &'static str {
-    match p {
-        Polarity::Support => "support",
-        Polarity::Oppose => "oppose",
-        Polarity::Neutral => "neutral",
     }
 }
 
@@ -147,16 +139,16 @@ fn overview(h: &mut String, records: &[Record]) {
                 Some(ps) => {
                     let first = ps[0];
                     let class = if ps.iter().all(|&p| p == first) {
-                        polarity_name(first)
+                        wire_name(&first)
                     } else {
-                        "mixed"
+                        "mixed".to_string()
                     };
                     let _ = write!(
                         h,
                         "<td class=\"{class}\" title=\"{} / {}: {}\">{}</td>",
                         escape(name),
                         escape(t),
-                        ps.iter().map(|&p| polarity_name(p)).collect::<Vec<_>>().join(", "),
+                        ps.iter().map(wire_name).collect::<Vec<_>>().join(", "),
                         ps.len()
                     );
                 }
@@ -264,7 +256,7 @@ fn article(h: &mut String, i: usize, r: &Record) {
                 escape(name_of(r, &s.actor)),
                 escape(&s.target),
                 escape(&s.evidence),
-                p = polarity_name(s.stance)
+                p = wire_name(&s.stance)
             );
         }
         h.push_str("</ul>\n");
