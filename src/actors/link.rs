@@ -315,9 +315,11 @@ impl<'a> Article<'a> {
 
     /// "UNITED NATIONS (APP):" at the start of a line: a place, in capitals, then an agency.
     fn is_dateline(&self, s: &Span) -> bool {
-        let line_start = self.text[..s.start_byte].rfind('\n').map_or(0, |i| i + 1);
+        // only white space between the line's start and the span (looked at back to the line's
+        // start only: a text without line breaks must not be scanned back to its start each time)
+        let before = self.text[..s.start_byte].trim_end_matches(|c: char| c.is_whitespace() && c != '\n');
         let t = &self.text[s.start_byte..s.end_byte];
-        if !self.text[line_start..s.start_byte].trim().is_empty()
+        if !(before.is_empty() || before.ends_with('\n'))
             || t.chars().any(char::is_lowercase)
             || t.chars().filter(|c| c.is_alphabetic()).count() < 3
         {
@@ -623,6 +625,17 @@ impl<'a> Article<'a> {
     fn scan_gazetteer(&self, spans: &mut Vec<(Span, bool)>) -> Vec<(usize, usize, Entry)> {
         let mut found: Vec<Span> = Vec::new();
         let mut descriptive = Vec::new();
+        // the model spans by start, with the largest end up to each: the ones overlapping a name
+        // are found by binary search, so an article of one repeated name stays linear
+        let mut by_start: Vec<(usize, usize)> = spans.iter().map(|(x, _)| (x.start_byte, x.end_byte)).collect();
+        by_start.sort_unstable();
+        let max_end: Vec<usize> = by_start
+            .iter()
+            .scan(0, |m, &(_, e)| {
+                *m = (*m).max(e);
+                Some(*m)
+            })
+            .collect();
         let mut i = 0;
         while i < self.toks.len() {
             let Some((j, entry)) = self.longest_name_at(i) else {
@@ -647,14 +660,17 @@ impl<'a> Article<'a> {
                 Entry::Capital(_) if self.acts(s, e) => "GPE",
                 Entry::Capital(_) => continue,
             };
-            let overlapping: Vec<&Span> = spans
-                .iter()
-                .map(|(x, _)| x)
-                .filter(|x| x.start_byte < e && s < x.end_byte)
-                .collect();
+            let mut overlapping = Vec::new();
+            let mut k = by_start.partition_point(|&(xs, _)| xs < e);
+            while k > 0 && max_end[k - 1] > s {
+                k -= 1;
+                if by_start[k].1 > s {
+                    overlapping.push(by_start[k]);
+                }
+            }
             let swallows = overlapping
                 .iter()
-                .all(|x| s <= x.start_byte && x.end_byte <= e && (x.start_byte, x.end_byte) != (s, e));
+                .all(|&(xs, xe)| s <= xs && xe <= e && (xs, xe) != (s, e));
             if overlapping.is_empty() || swallows {
                 found.push(Span {
                     start_byte: s,
@@ -664,10 +680,11 @@ impl<'a> Article<'a> {
                 });
             }
         }
+        // names found are in text order and do not overlap: the one that could hold a span is the
+        // last starting at or before it
         spans.retain(|(x, _)| {
-            !found
-                .iter()
-                .any(|f| f.start_byte <= x.start_byte && x.end_byte <= f.end_byte)
+            let k = found.partition_point(|f| f.start_byte <= x.start_byte);
+            !(k > 0 && x.end_byte <= found[k - 1].end_byte)
         });
         spans.extend(found.into_iter().map(|f| (f, true)));
         descriptive
