@@ -45,7 +45,7 @@ fn stages(c: &mut Criterion) {
         .map(|e| {
             (0..e.len() * width)
                 .map(|i| {
-                    if i % width == (i / width % 7 == 0) as usize {
+                    if i % width == (i / width).is_multiple_of(7) as usize {
                         0.0
                     } else {
                         -5.0

@@ -140,6 +140,7 @@ pub fn run_annotate(args: &AnnotateArgs) -> Result<Summary> {
     let mut annotator = build_annotator(&args.model)?;
     let linker = Linker::load(&args.gazetteer.clone().unwrap_or_else(gazetteer::default_dir))?;
     let mut stancer = build_stancer(&args.stance, &args.model)?;
+    crate::outfile::refuse_inputs(std::path::Path::new(&args.output), &args.inputs)?;
     let (mut out, resumed) = if args.resume {
         JsonlWriter::resume(&args.output)?
     } else {
@@ -151,12 +152,9 @@ pub fn run_annotate(args: &AnnotateArgs) -> Result<Summary> {
             args.output, resumed.truncated
         );
     }
-    let total = if args.quiet {
-        None
-    } else {
-        crate::corpus::count_articles(&args.inputs)
-    };
-    let mut progress = Progress::new(total, args.quiet);
+    // one pass over each input: the bar counts records as they are read (a FIFO or stdin is
+    // read once, and so is every file)
+    let mut progress = Progress::new(None, args.quiet);
     let started = std::time::Instant::now();
     let summary = annotate(
         &mut annotator,
@@ -172,7 +170,19 @@ pub fn run_annotate(args: &AnnotateArgs) -> Result<Summary> {
         &mut progress,
     );
     progress.finish();
-    let summary = summary?;
+    let summary = match summary {
+        Ok(s) => s,
+        Err(e) => {
+            if let Some(part) = out.part() {
+                eprintln!(
+                    "the records written so far are kept in {}: --resume takes up from there",
+                    crate::error::one_line(&part.display().to_string())
+                );
+            }
+            return Err(e);
+        }
+    };
+    out.finish()?;
     let secs = started.elapsed().as_secs_f64();
     let resumed = if args.resume {
         format!(", {} already in {}", summary.resumed, args.output)
@@ -209,7 +219,7 @@ pub fn run_eval(args: &EvalArgs) -> Result<bool> {
     }
     let paired = pair(read_docs(&args.gold)?, read_docs(&args.pred)?);
     for e in &paired.errors {
-        eprintln!("error: {e}");
+        eprintln!("error: {}", crate::error::one_line(&e.to_string()));
     }
     if paired.pairs.is_empty() {
         eprintln!("error: no article to score: no id is usable on both sides");
@@ -283,6 +293,7 @@ pub fn run_eval_conll(args: &EvalConllArgs) -> Result<bool> {
 /// `export`: true when every input line was a record.
 pub fn run_export(args: &ExportArgs) -> Result<bool> {
     let abbreviations = stance::cues::Cues::load(&stance::cues::default_file())?.abbreviation;
+    crate::outfile::refuse_inputs(std::path::Path::new(&args.output), &[&args.input])?;
     let (n, bad) = crate::export::export(&args.input, args.format, &args.output, &abbreviations)?;
     eprintln!("exported {n} records, {bad} lines skipped");
     Ok(bad == 0)
@@ -290,21 +301,16 @@ pub fn run_export(args: &ExportArgs) -> Result<bool> {
 
 /// `report`: true when every input line was a record.
 pub fn run_report(args: &ReportPageArgs) -> Result<bool> {
+    crate::outfile::refuse_inputs(std::path::Path::new(&args.output), &[&args.input])?;
     let mut records = Vec::new();
     let bad = crate::export::for_each_record(&args.input, |r| {
         records.push(r);
         Ok(())
     })?;
     let page = crate::report::html(&records, &args.title);
-    let written = if args.output == "-" {
-        std::io::stdout().write_all(page.as_bytes())
-    } else {
-        std::fs::write(&args.output, page)
-    };
-    written.map_err(|e| Error::Write {
-        what: args.output.clone(),
-        source: e,
-    })?;
+    let mut out = crate::export::Output::create(&args.output)?;
+    out.write_all(page.as_bytes())?;
+    out.finish()?;
     eprintln!(
         "report of {} records -> {}, {} lines skipped",
         records.len(),

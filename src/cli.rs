@@ -155,11 +155,13 @@ pub struct StanceArgs {
     /// Entities and actors only: no stances (the sentence encoder is not loaded).
     #[arg(long)]
     pub no_stances: bool,
-    /// Cosine a sentence needs with a target to take it (default from models/stance/config.json).
-    #[arg(long, value_name = "X")]
+    /// Cosine a sentence needs with a target to take it, from -1 to 1 (default from
+    /// models/stance/config.json).
+    #[arg(long, value_name = "X", value_parser = parse_cosine)]
     pub stance_threshold: Option<f32>,
-    /// Cosine that suffices when a keyword of the target occurs (default from models/stance/config.json).
-    #[arg(long, value_name = "X")]
+    /// Cosine that suffices when a keyword of the target occurs, from -1 to 1 (default from
+    /// models/stance/config.json).
+    #[arg(long, value_name = "X", value_parser = parse_cosine)]
     pub keyword_threshold: Option<f32>,
     /// Which signals decide a target: keywords then the model where none occurs (cascade), both on
     /// every sentence, the model alone, or keywords alone (to measure each)
@@ -185,6 +187,15 @@ pub struct EvalArgs {
     pub per_article: bool,
     #[command(flatten)]
     pub report: ReportArgs,
+}
+
+/// A cosine threshold: a finite number from -1 to 1 (NaN would take nothing and say nothing).
+fn parse_cosine(s: &str) -> Result<f32, String> {
+    match s.trim().parse::<f32>() {
+        Ok(x) if x.is_finite() && (-1.0..=1.0).contains(&x) => Ok(x),
+        Ok(_) => Err(format!("a cosine is a number from -1 to 1, got {s:?}")),
+        Err(e) => Err(format!("{e}: {s:?}")),
+    }
 }
 
 fn parse_label_pair(s: &str) -> Result<(String, String), String> {

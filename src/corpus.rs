@@ -27,12 +27,12 @@ pub struct Source {
 
 impl fmt::Display for Source {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.path.display())?;
+        write!(f, "{}", crate::error::one_line(&self.path.display().to_string()))?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
         }
         if let Some(id) = &self.id {
-            write!(f, " (id {id})")?;
+            write!(f, " (id {})", crate::error::one_line(id))?;
         }
         Ok(())
     }
@@ -124,35 +124,6 @@ impl Corpus {
             self.queue.push_front(e);
         }
     }
-}
-
-/// Number of articles the inputs hold, when that is cheap to know (not for stdin): one per
-/// `.txt` file, one per non-blank JSONL line. Used for the progress bar's ETA only.
-pub fn count_articles<P: AsRef<Path>>(inputs: &[P]) -> Option<u64> {
-    let mut n = 0u64;
-    for p in inputs {
-        let p = p.as_ref();
-        if p.as_os_str() == STDIN {
-            return None;
-        } else if p.is_dir() {
-            n += walkdir::WalkDir::new(p)
-                .follow_links(true)
-                .into_iter()
-                .filter_map(|e| e.ok())
-                .filter(|e| e.file_type().is_file() && is_txt(e.path()))
-                .count() as u64;
-        } else if is_jsonl(p) {
-            let f = BufReader::new(File::open(p).ok()?);
-            n += f
-                .split(b'\n')
-                .filter_map(|l| l.ok())
-                .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
-                .count() as u64;
-        } else {
-            n += 1;
-        }
-    }
-    Some(n)
 }
 
 fn is_txt(p: &Path) -> bool {

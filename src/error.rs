@@ -90,3 +90,40 @@ impl RecordError {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// `s` with every character that could break or forge a line of the terminal escaped as
+/// `\u{..}` (`\n`, `\r`, `\t` as such): control characters (C0, DEL, C1), the line and paragraph
+/// separators and the bidirectional controls. An error line naming an id or a path stays one line.
+pub fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
+    fn unsafe_char(c: char) -> bool {
+        c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    }
+    if !s.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if unsafe_char(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+
+    #[test]
+    fn error_lines_escape_control_characters() {
+        assert_eq!(one_line("plain id"), "plain id");
+        assert_eq!(
+            one_line("a\nerror: forged\r\u{1b}[31m\u{202e}x"),
+            "a\\nerror: forged\\r\\u{1b}[31m\\u{202e}x"
+        );
+    }
+}

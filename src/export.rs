@@ -22,6 +22,7 @@ use serde::Serialize;
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::error::{Error, Result};
+use crate::outfile::{is_atomic, OutFile, Stale};
 use crate::record::{wire_name, Record};
 use crate::text::CharOffsets;
 
@@ -107,7 +108,8 @@ pub fn for_each_record(path: &Path, mut each: impl FnMut(Record) -> Result<()>) 
             Ok(r) => each(r)?,
             Err(e) => {
                 bad += 1;
-                eprintln!("error: {}:{}: not an annotated record: {e}", path.display(), i + 1);
+                let line = format!("{}:{}: not an annotated record: {e}", path.display(), i + 1);
+                eprintln!("error: {}", crate::error::one_line(&line));
             }
         }
     }
@@ -236,13 +238,54 @@ fn csv_err(path: &Path) -> impl Fn(csv::Error) -> Error + '_ {
     }
 }
 
+/// Where an export or a report goes: stdout, a device or FIFO written directly, or a regular
+/// file written as `OUT.part` under a lock and renamed over OUT by [`Output::finish`] (a failed
+/// run leaves OUT as it was).
+pub struct Output {
+    w: std::io::BufWriter<Box<dyn Write>>,
+    what: String,
+    atomic: Option<OutFile>,
+}
+
+impl Output {
+    pub fn create(out: &str) -> Result<Self> {
+        let path = Path::new(out);
+        let (sink, atomic): (Box<dyn Write>, _) = if out == "-" {
+            (Box::new(std::io::stdout().lock()), None)
+        } else if is_atomic(path)? {
+            let part = OutFile::open(path, Stale::Discard, false)?;
+            let f = part.file().try_clone().map_err(write_err(part.part()))?;
+            (Box::new(f), Some(part))
+        } else {
+            (Box::new(std::fs::File::create(path).map_err(write_err(path))?), None)
+        };
+        Ok(Output {
+            w: std::io::BufWriter::new(sink),
+            what: out.to_string(),
+            atomic,
+        })
+    }
+
+    pub fn write_all(&mut self, bytes: &[u8]) -> Result<()> {
+        self.w.write_all(bytes).map_err(write_err(Path::new(&self.what)))
+    }
+
+    pub fn finish(mut self) -> Result<()> {
+        self.w.flush().map_err(write_err(Path::new(&self.what)))?;
+        match self.atomic.take() {
+            Some(part) => part.commit(),
+            None => Ok(()),
+        }
+    }
+}
+
 const ENTITIES: usize = 0;
 const ACTORS: usize = 1;
 const STANCES: usize = 2;
 
 /// The three CSV tables in a directory, written a record at a time.
 struct Tables {
-    files: Vec<(csv::Writer<std::fs::File>, PathBuf)>,
+    files: Vec<(csv::Writer<std::fs::File>, PathBuf, OutFile)>,
 }
 
 impl Tables {
@@ -277,16 +320,18 @@ impl Tables {
             .iter()
             .map(|(name, header)| {
                 let p = dir.join(name);
-                let mut w = csv::Writer::from_path(&p).map_err(csv_err(&p))?;
+                let part = OutFile::open(&p, Stale::Discard, false)?;
+                let f = part.file().try_clone().map_err(write_err(&p))?;
+                let mut w = csv::Writer::from_writer(f);
                 w.write_record(*header).map_err(csv_err(&p))?;
-                Ok((w, p))
+                Ok((w, p, part))
             })
             .collect::<Result<_>>()?;
         Ok(Tables { files })
     }
 
     fn row(&mut self, table: usize, fields: &[&str]) -> Result<()> {
-        let (w, p) = &mut self.files[table];
+        let (w, p, _) = &mut self.files[table];
         w.write_record(fields).map_err(csv_err(p))
     }
 
@@ -326,9 +371,13 @@ impl Tables {
         Ok(())
     }
 
-    fn finish(self) -> Result<()> {
-        for (mut w, p) in self.files {
-            w.flush().map_err(write_err(&p))?;
+    fn finish(mut self) -> Result<()> {
+        for (w, p, _) in &mut self.files {
+            w.flush().map_err(write_err(p))?;
+        }
+        // the three tables replace the old ones only once all are written
+        for (_, _, part) in self.files {
+            part.commit()?;
         }
         Ok(())
     }
@@ -353,14 +402,7 @@ pub fn export(input: &Path, format: Format, out: &str, abbreviations: &HashSet<S
         tables.finish()?;
         return Ok((n, bad));
     }
-    let path = PathBuf::from(out);
-    let mut w: Box<dyn Write> = if out == "-" {
-        Box::new(std::io::BufWriter::new(std::io::stdout().lock()))
-    } else {
-        Box::new(std::io::BufWriter::new(
-            std::fs::File::create(&path).map_err(write_err(&path))?,
-        ))
-    };
+    let mut w = Output::create(out)?;
     let bad = for_each_record(input, |r| {
         n += 1;
         let text = match format {
@@ -369,9 +411,9 @@ pub fn export(input: &Path, format: Format, out: &str, abbreviations: &HashSet<S
             Format::Conll => conll(&r, abbreviations),
             Format::Csv => unreachable!("handled above"),
         };
-        w.write_all(text.as_bytes()).map_err(write_err(&path))
+        w.write_all(text.as_bytes())
     })?;
-    w.flush().map_err(write_err(&path))?;
+    w.finish()?;
     Ok((n, bad))
 }
 

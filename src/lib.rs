@@ -18,6 +18,7 @@ pub mod error;
 pub mod eval;
 pub mod export;
 pub mod ner;
+pub mod outfile;
 pub mod output;
 pub mod pipeline;
 pub mod progress;

@@ -31,7 +31,7 @@ fn main() -> ExitCode {
                 msg.push_str(&format!(": {s}"));
                 source = s.source();
             }
-            eprintln!("{msg}");
+            eprintln!("{}", cyberstance::error::one_line(&msg));
             ExitCode::from(EXIT_ERROR)
         }
     }

@@ -15,14 +15,17 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
-use crate::record::Record;
+use crate::outfile::{is_atomic, part_path, OutFile, Stale};
+use crate::record::{Record, SCHEMA_VERSION};
 
 enum Sink {
     Stdout(BufWriter<std::io::Stdout>),
-    /// `sync`: a regular file, which `fsync` makes durable (not a pipe or a device).
+    /// `sync`: a regular file, which `fsync` makes durable (not a pipe or a device). `atomic`: written
+    /// as `OUT.part` and renamed over OUT by [`JsonlWriter::finish`].
     File {
         w: BufWriter<File>,
         sync: bool,
+        atomic: Option<OutFile>,
     },
 }
 
@@ -45,10 +48,13 @@ pub struct Resumed {
 #[derive(Deserialize)]
 struct IdOnly {
     id: String,
+    schema_version: Option<u32>,
 }
 
 impl JsonlWriter {
-    /// `-` is stdout; anything else a file, created or truncated.
+    /// `-` is stdout; a regular file (or a new one) is written as `OUT.part` under a lock and
+    /// renamed over OUT by [`JsonlWriter::finish`]; a FIFO or a device is written directly. An
+    /// `OUT.part` left by an interrupted run is refused (`--resume` takes it up).
     pub fn create(path: &str) -> Result<Self> {
         if path == "-" {
             return Ok(JsonlWriter {
@@ -57,29 +63,63 @@ impl JsonlWriter {
                 line: Vec::new(),
             });
         }
+        if is_atomic(Path::new(path))? {
+            let out = OutFile::open(Path::new(path), Stale::Refuse, true)?;
+            return Self::atomic(out, path);
+        }
         let f = File::create(path).map_err(|e| Error::Write {
             what: path.into(),
             source: e,
         })?;
-        Ok(Self::file(f, path))
+        Ok(Self::file(f, path, None))
     }
 
-    fn file(f: File, path: &str) -> Self {
+    fn atomic(out: OutFile, path: &str) -> Result<Self> {
+        let f = out.file().try_clone().map_err(|e| Error::Write {
+            what: out.part().display().to_string(),
+            source: e,
+        })?;
+        Ok(Self::file(f, path, Some(out)))
+    }
+
+    fn file(f: File, path: &str, atomic: Option<OutFile>) -> Self {
         let sync = f.metadata().is_ok_and(|m| m.is_file());
         JsonlWriter {
             sink: Sink::File {
                 w: BufWriter::with_capacity(1 << 16, f),
                 sync,
+                atomic,
             },
             what: path.into(),
             line: Vec::new(),
         }
     }
 
-    /// Opens `path` to continue an interrupted run: the ids of its complete records, a torn last
-    /// line cut off, and the writer positioned after the last complete record. A missing file is
-    /// a fresh start. A complete line that is not a record, or an id twice, is an error: that file
-    /// was not written by an interrupted run of this tool, and it is left as it is.
+    /// Where the records written so far are while the run is not finished (`OUT.part`), if not
+    /// in OUT itself.
+    pub fn part(&self) -> Option<&Path> {
+        match &self.sink {
+            Sink::File { atomic: Some(out), .. } => Some(out.part()),
+            _ => None,
+        }
+    }
+
+    /// Checkpoints, then renames `OUT.part` over OUT (for an atomic output).
+    pub fn finish(mut self) -> Result<()> {
+        self.checkpoint()?;
+        if let Sink::File { atomic, .. } = &mut self.sink {
+            if let Some(out) = atomic.take() {
+                out.commit()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Opens `path` to continue an interrupted run: `OUT.part` when an earlier run left one, else
+    /// OUT itself (appended to in place, under a lock). The ids of its complete records, a torn
+    /// last line cut off, and the writer positioned after the last complete record. Neither file:
+    /// a fresh start. A complete line that is not a record of this schema, or an id twice, is an
+    /// error: that file was not written by an interrupted run of this tool, and it is left as it is.
     pub fn resume(path: &str) -> Result<(Self, Resumed)> {
         if path == "-" {
             return Err(Error::Option {
@@ -87,21 +127,38 @@ impl JsonlWriter {
                 message: "needs an output file (-o FILE), not stdout".into(),
             });
         }
-        if !Path::new(path).exists() {
-            return Ok((Self::create(path)?, Resumed::default()));
-        }
-        let io = |e: std::io::Error| Error::Write {
-            what: path.into(),
+        let target = Path::new(path);
+        let part = part_path(&std::fs::canonicalize(target).unwrap_or_else(|_| target.to_path_buf()));
+        let io = |what: &Path, e: std::io::Error| Error::Write {
+            what: what.display().to_string(),
             source: e,
         };
-        let mut f = OpenOptions::new().read(true).write(true).open(path).map_err(io)?;
-        let (resumed, good_end) = scan(BufReader::new(&mut f), path)?;
+        let (mut f, scanned, atomic) = if part.exists() {
+            let out = OutFile::open(target, Stale::Continue, true)?;
+            let f = out.file().try_clone().map_err(|e| io(out.part(), e))?;
+            (f, out.part().to_path_buf(), Some(out))
+        } else if target.exists() && is_atomic(target)? {
+            let f = OpenOptions::new()
+                .read(true)
+                .write(true)
+                .open(target)
+                .map_err(|e| io(target, e))?;
+            f.try_lock().map_err(|_| Error::Option {
+                option: format!("-o {path}"),
+                message: "another run is writing it: wait for it or choose another output".into(),
+            })?;
+            (f, target.to_path_buf(), None)
+        } else {
+            return Ok((Self::create(path)?, Resumed::default()));
+        };
+        let shown = scanned.display().to_string();
+        let (resumed, good_end) = scan(BufReader::new(&mut f), &shown)?;
         if resumed.truncated > 0 {
-            f.set_len(good_end).map_err(io)?;
-            f.sync_data().map_err(io)?;
+            f.set_len(good_end).map_err(|e| io(&scanned, e))?;
+            f.sync_data().map_err(|e| io(&scanned, e))?;
         }
-        f.seek(SeekFrom::Start(good_end)).map_err(io)?;
-        Ok((Self::file(f, path), resumed))
+        f.seek(SeekFrom::Start(good_end)).map_err(|e| io(&scanned, e))?;
+        Ok((Self::file(f, path, atomic), resumed))
     }
 
     pub fn write(&mut self, record: &Record) -> Result<()> {
@@ -125,8 +182,8 @@ impl JsonlWriter {
     pub fn checkpoint(&mut self) -> Result<()> {
         let result = match &mut self.sink {
             Sink::Stdout(w) => w.flush(),
-            Sink::File { w, sync: true } => w.flush().and_then(|()| w.get_ref().sync_data()),
-            Sink::File { w, sync: false } => w.flush(),
+            Sink::File { w, sync: true, .. } => w.flush().and_then(|()| w.get_ref().sync_data()),
+            Sink::File { w, sync: false, .. } => w.flush(),
         };
         result.map_err(|e| Error::Write {
             what: self.what.clone(),
@@ -161,6 +218,12 @@ fn scan(mut reader: impl BufRead, path: &str) -> Result<(Resumed, u64)> {
             message: format!("{message}; cannot resume into this file (is it the output of an earlier run?)"),
         };
         let record: IdOnly = serde_json::from_slice(&line).map_err(|e| bad(format!("not a record: {e}")))?;
+        if record.schema_version != Some(SCHEMA_VERSION) {
+            let found = record.schema_version.map_or("none".to_string(), |v| v.to_string());
+            return Err(bad(format!(
+                "not a record of this version: schema_version {found}, this build writes {SCHEMA_VERSION}"
+            )));
+        }
         if let Some(first) = resumed.done.insert(record.id.clone(), line_no) {
             return Err(bad(format!("id {:?} again (first on line {first})", record.id)));
         }
@@ -181,7 +244,9 @@ mod tests {
 
     #[test]
     fn a_torn_last_line_is_cut_off_and_writing_goes_on_after_the_last_record() {
-        let (_dir, path) = file_with(b"{\"id\":\"a\",\"x\":1}\n{\"id\":\"b\"}\n{\"id\":\"c\",\"te");
+        let (_dir, path) = file_with(
+            b"{\"schema_version\":3,\"id\":\"a\",\"x\":1}\n{\"schema_version\":3,\"id\":\"b\"}\n{\"id\":\"c\",\"te",
+        );
         let (mut w, resumed) = JsonlWriter::resume(&path).unwrap();
         assert_eq!(resumed.truncated, 13);
         assert_eq!(
@@ -195,7 +260,7 @@ mod tests {
         w.checkpoint().unwrap();
         assert_eq!(
             std::fs::read(&path).unwrap(),
-            b"{\"id\":\"a\",\"x\":1}\n{\"id\":\"b\"}\n{\"id\":\"c\"}\n"
+            b"{\"schema_version\":3,\"id\":\"a\",\"x\":1}\n{\"schema_version\":3,\"id\":\"b\"}\n{\"id\":\"c\"}\n"
         );
     }
 
@@ -204,20 +269,31 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("new.jsonl").to_string_lossy().into_owned();
         let (_, resumed) = JsonlWriter::resume(&path).unwrap();
-        assert!(resumed.done.is_empty() && Path::new(&path).exists());
-        let (_dir, path) = file_with(b"{\"id\":\"a\"}\n");
+        assert!(resumed.done.is_empty() && part_path(Path::new(&path)).exists());
+        let (_dir, path) = file_with(b"{\"schema_version\":3,\"id\":\"a\"}\n");
         let (_, resumed) = JsonlWriter::resume(&path).unwrap();
         assert_eq!((resumed.done.len(), resumed.truncated), (1, 0));
-        assert_eq!(std::fs::read(&path).unwrap(), b"{\"id\":\"a\"}\n");
+        assert_eq!(std::fs::read(&path).unwrap(), b"{\"schema_version\":3,\"id\":\"a\"}\n");
     }
 
     #[test]
     fn a_file_that_is_not_our_output_is_refused_and_left_alone() {
         for (bytes, expect) in [
-            (&b"{\"id\":\"a\"}\nnot json\n{\"id\":\"b\"}\n"[..], ":2: not a record"),
             (
-                &b"{\"id\":\"a\"}\n{\"id\":\"a\"}\n"[..],
+                &b"{\"schema_version\":3,\"id\":\"a\"}\nnot json\n{\"id\":\"b\"}\n"[..],
+                ":2: not a record",
+            ),
+            (
+                &b"{\"schema_version\":3,\"id\":\"a\"}\n{\"schema_version\":3,\"id\":\"a\"}\n"[..],
                 "id \"a\" again (first on line 1)",
+            ),
+            (
+                &b"{\"id\":\"a\"}\n"[..],
+                ":1: not a record of this version: schema_version none",
+            ),
+            (
+                &b"{\"schema_version\":99,\"id\":\"a\"}\n"[..],
+                "schema_version 99, this build writes 3",
             ),
             (&b"{\"text\":\"no id\"}\n"[..], ":1: not a record"),
         ] {

@@ -49,6 +49,7 @@ impl Progress {
 
     /// Prints a line without tearing the bar.
     pub fn println(&self, line: &str) {
+        let line = crate::error::one_line(line);
         if self.bar.is_hidden() {
             eprintln!("{line}");
         } else {

@@ -140,7 +140,7 @@ fn resuming_a_finished_run_changes_nothing_and_a_foreign_file_is_refused() {
     assert!(stderr.contains("annotated 0 ok, 0 failed, "), "{stderr}");
 
     let foreign = dir.path().join("notes.jsonl");
-    std::fs::write(&foreign, "{\"id\": \"x\"}\nnot a record\n").unwrap();
+    std::fs::write(&foreign, "{\"schema_version\": 3, \"id\": \"x\"}\nnot a record\n").unwrap();
     let refused = annotate(&input, &foreign, true)
         .stderr(Stdio::piped())
         .output()
@@ -149,6 +149,6 @@ fn resuming_a_finished_run_changes_nothing_and_a_foreign_file_is_refused() {
     assert!(String::from_utf8_lossy(&refused.stderr).contains("notes.jsonl:2"));
     assert_eq!(
         std::fs::read_to_string(&foreign).unwrap(),
-        "{\"id\": \"x\"}\nnot a record\n"
+        "{\"schema_version\": 3, \"id\": \"x\"}\nnot a record\n"
     );
 }
