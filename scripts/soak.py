@@ -104,7 +104,10 @@ def soak(n: int, kill_at: float, sample: float, out: Path) -> None:
             event = "resumed" if killed else "started"
             while proc.poll() is None:
                 time.sleep(sample)
-                done = sum(1 for _ in open(res)) if res.exists() else 0
+                # a run in progress writes OUT.part, renamed over OUT when it succeeds
+                part = res.with_name(res.name + ".part")
+                now = part if part.exists() else res
+                done = sum(1 for _ in open(now)) if now.exists() else 0
                 rss = rss_mib(proc.pid)
                 peak = max(peak, rss)
                 tr.write(f"{time.time() - start:.0f}\t{done}\t{rss:.0f}\t{event}\n")

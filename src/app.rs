@@ -141,8 +141,10 @@ pub fn run_annotate(args: &AnnotateArgs) -> Result<Summary> {
     let linker = Linker::load(&args.gazetteer.clone().unwrap_or_else(gazetteer::default_dir))?;
     let mut stancer = build_stancer(&args.stance, &args.model)?;
     crate::outfile::refuse_inputs(std::path::Path::new(&args.output), &args.inputs)?;
+    let run = crate::fingerprint::of_annotate(args)?;
+    annotator.model.run = Some(run.clone());
     let (mut out, resumed) = if args.resume {
-        JsonlWriter::resume(&args.output)?
+        JsonlWriter::resume(&args.output, Some(&run))?
     } else {
         (JsonlWriter::create(&args.output)?, Default::default())
     };

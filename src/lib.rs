@@ -17,6 +17,7 @@ pub mod corpus;
 pub mod error;
 pub mod eval;
 pub mod export;
+pub mod fingerprint;
 pub mod ner;
 pub mod outfile;
 pub mod output;

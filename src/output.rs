@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use crate::error::{Error, Result};
 use crate::outfile::{is_atomic, part_path, OutFile, Stale};
-use crate::record::{Record, SCHEMA_VERSION};
+use crate::record::{Record, Run, SCHEMA_VERSION};
 
 enum Sink {
     Stdout(BufWriter<std::io::Stdout>),
@@ -49,6 +49,12 @@ pub struct Resumed {
 struct IdOnly {
     id: String,
     schema_version: Option<u32>,
+    model: Option<ModelRun>,
+}
+
+#[derive(Deserialize)]
+struct ModelRun {
+    run: Option<Run>,
 }
 
 impl JsonlWriter {
@@ -120,7 +126,9 @@ impl JsonlWriter {
     /// last line cut off, and the writer positioned after the last complete record. Neither file:
     /// a fresh start. A complete line that is not a record of this schema, or an id twice, is an
     /// error: that file was not written by an interrupted run of this tool, and it is left as it is.
-    pub fn resume(path: &str) -> Result<(Self, Resumed)> {
+    /// With `expected`, every record must carry that run fingerprint: records made with other
+    /// models, files or options are never mixed into one file; the first difference is named.
+    pub fn resume(path: &str, expected: Option<&Run>) -> Result<(Self, Resumed)> {
         if path == "-" {
             return Err(Error::Option {
                 option: "--resume".into(),
@@ -152,7 +160,7 @@ impl JsonlWriter {
             return Ok((Self::create(path)?, Resumed::default()));
         };
         let shown = scanned.display().to_string();
-        let (resumed, good_end) = scan(BufReader::new(&mut f), &shown)?;
+        let (resumed, good_end) = scan(BufReader::new(&mut f), &shown, expected)?;
         if resumed.truncated > 0 {
             f.set_len(good_end).map_err(|e| io(&scanned, e))?;
             f.sync_data().map_err(|e| io(&scanned, e))?;
@@ -193,7 +201,7 @@ impl JsonlWriter {
 }
 
 /// The complete records of an output file and the byte offset just after the last of them.
-fn scan(mut reader: impl BufRead, path: &str) -> Result<(Resumed, u64)> {
+fn scan(mut reader: impl BufRead, path: &str, expected: Option<&Run>) -> Result<(Resumed, u64)> {
     let mut resumed = Resumed::default();
     let (mut offset, mut line_no) = (0u64, 0usize);
     let mut line = Vec::new();
@@ -224,6 +232,14 @@ fn scan(mut reader: impl BufRead, path: &str) -> Result<(Resumed, u64)> {
                 "not a record of this version: schema_version {found}, this build writes {SCHEMA_VERSION}"
             )));
         }
+        if let Some(expected) = expected {
+            let found = record.model.as_ref().and_then(|m| m.run.as_ref());
+            if let Some(diff) = crate::fingerprint::first_difference(found, expected) {
+                return Err(bad(format!(
+                    "made with other settings: {diff}; resume with the same models, files and options, or run without --resume"
+                )));
+            }
+        }
         if let Some(first) = resumed.done.insert(record.id.clone(), line_no) {
             return Err(bad(format!("id {:?} again (first on line {first})", record.id)));
         }
@@ -247,7 +263,7 @@ mod tests {
         let (_dir, path) = file_with(
             b"{\"schema_version\":3,\"id\":\"a\",\"x\":1}\n{\"schema_version\":3,\"id\":\"b\"}\n{\"id\":\"c\",\"te",
         );
-        let (mut w, resumed) = JsonlWriter::resume(&path).unwrap();
+        let (mut w, resumed) = JsonlWriter::resume(&path, None).unwrap();
         assert_eq!(resumed.truncated, 13);
         assert_eq!(
             resumed.done,
@@ -268,10 +284,10 @@ mod tests {
     fn a_missing_file_is_a_fresh_start_and_an_intact_one_is_kept_whole() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("new.jsonl").to_string_lossy().into_owned();
-        let (_, resumed) = JsonlWriter::resume(&path).unwrap();
+        let (_, resumed) = JsonlWriter::resume(&path, None).unwrap();
         assert!(resumed.done.is_empty() && part_path(Path::new(&path)).exists());
         let (_dir, path) = file_with(b"{\"schema_version\":3,\"id\":\"a\"}\n");
-        let (_, resumed) = JsonlWriter::resume(&path).unwrap();
+        let (_, resumed) = JsonlWriter::resume(&path, None).unwrap();
         assert_eq!((resumed.done.len(), resumed.truncated), (1, 0));
         assert_eq!(std::fs::read(&path).unwrap(), b"{\"schema_version\":3,\"id\":\"a\"}\n");
     }
@@ -298,10 +314,10 @@ mod tests {
             (&b"{\"text\":\"no id\"}\n"[..], ":1: not a record"),
         ] {
             let (_dir, path) = file_with(bytes);
-            let err = JsonlWriter::resume(&path).err().unwrap().to_string();
+            let err = JsonlWriter::resume(&path, None).err().unwrap().to_string();
             assert!(err.contains(expect), "{err}");
             assert_eq!(std::fs::read(&path).unwrap(), bytes);
         }
-        assert!(JsonlWriter::resume("-").is_err());
+        assert!(JsonlWriter::resume("-", None).is_err());
     }
 }

@@ -76,6 +76,7 @@ impl Annotator {
             name: model.config.name.clone(),
             version: model.config.version.clone(),
             backend: pool.name().to_string(),
+            run: None,
         };
         Ok(Annotator {
             tokenizer,

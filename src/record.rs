@@ -2,7 +2,7 @@
 //! order. Tests parse it back with these types.
 //!
 //! ```json
-//! {"schema_version": 2,
+//! {"schema_version": 3,
 //!  "id": "003_99c002cf2c6bae32",            // from the input (file stem, or the JSONL `id`)
 //!  "text": "Pakistan seeks steps ...",       // the article text as read (BOM removed)
 //!  "meta": {"url": "..."},                   // other JSONL fields, byte for byte, in order; omitted if none
@@ -29,7 +29,9 @@
 //!               "keyword": true,             // a keyword of the target occurs in the evidence
 //!               "evidence": "A legally-binding instrument ...",  // the sentence, == text[evidence_start:evidence_end]
 //!               "evidence_start": 126, "evidence_end": 410, "evidence_start_byte": 126, "evidence_end_byte": 412}],
-//!  "model": {"name": "ner-minilm-conll03", "version": "1.0.0", "backend": "onnxruntime"}}
+//!  "model": {"name": "ner-minilm-conll03", "version": "1.0.0", "backend": "onnxruntime",
+//!            "run": {"fingerprint": "1f0c...", "ner": "...", "encoder": "...", "gazetteer": "...",
+//!                    "targets": "...", "cues": "...", "stance_config": "...", "options": "..."}}}
 //! ```
 //! `schema_version` changes whenever a field changes meaning or is removed; adding a field does not.
 //! Version 3: a stance's `score` is null when the encoder did not embed its evidence.
@@ -113,7 +115,15 @@ pub struct ModelInfo {
     pub name: String,
     pub version: String,
     pub backend: String,
+    /// What shaped the output of `annotate` ([`crate::fingerprint`]): a checksum of each model and
+    /// data file, the options, and `fingerprint` over them all. `--resume` continues only a file
+    /// whose records carry the same. Absent in other outputs (`eval-conll`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run: Option<Run>,
 }
+
+/// Component name -> checksum (or the options as text); `fingerprint` first.
+pub type Run = indexmap::IndexMap<String, String>;
 
 /// A unit enum's name as the wire format spells it (`"support"`, `"state"`).
 pub fn wire_name<T: Serialize>(value: &T) -> String {

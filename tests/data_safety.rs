@@ -276,3 +276,45 @@ fn one_repeated_name_is_linked_in_linear_time() {
     assert_eq!(linked.actors.len(), 1);
     assert_eq!(linked.actors[0].mentions.len(), n);
 }
+
+#[test]
+fn resume_with_other_settings_is_refused_naming_the_first_difference() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_input(dir.path());
+    let out = dir.path().join("out.jsonl");
+    assert!(annotate(&input, &out, &["--quiet"]).status.success());
+    let before = std::fs::read(&out).unwrap();
+    let record: serde_json::Value = serde_json::from_slice(before.split(|&b| b == b'\n').next().unwrap()).unwrap();
+    assert_eq!(record["model"]["run"]["fingerprint"].as_str().unwrap().len(), 16);
+    for (flags, differs) in [
+        (&["--windows", "sliding"][..], "options differs"),
+        (&["--stride", "16"][..], "options differs"),
+    ] {
+        let mut args = vec!["--quiet", "--resume"];
+        args.extend_from_slice(flags);
+        let o = annotate(&input, &out, &args);
+        assert_eq!(o.status.code(), Some(2), "{flags:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(differs), "{}", stderr(&o));
+        assert_eq!(std::fs::read(&out).unwrap(), before);
+    }
+    // other data files: a copy of the gazetteer with one line more
+    let gazetteer = dir.path().join("gazetteer");
+    std::fs::create_dir(&gazetteer).unwrap();
+    for f in ["states.tsv", "bodies.tsv", "words.tsv"] {
+        std::fs::copy(repo().join("models/gazetteer").join(f), gazetteer.join(f)).unwrap();
+    }
+    let words = gazetteer.join("words.tsv");
+    let mut w = std::fs::read_to_string(&words).unwrap();
+    w.push('\n');
+    std::fs::write(&words, w).unwrap();
+    let o = annotate(
+        &input,
+        &out,
+        &["--quiet", "--resume", "--gazetteer", gazetteer.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("gazetteer differs"), "{}", stderr(&o));
+    // the same settings resume (nothing left to do)
+    assert!(annotate(&input, &out, &["--quiet", "--resume"]).status.success());
+    assert_eq!(std::fs::read(&out).unwrap(), before);
+}
