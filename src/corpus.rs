@@ -99,6 +99,18 @@ impl Corpus {
         for entry in walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name() {
             match entry {
                 Ok(e) if e.file_type().is_file() && is_txt(e.path()) => files.push(e.into_path()),
+                // a FIFO, socket or device named .txt is said, not skipped silently (reading a
+                // FIFO could hang the run)
+                Ok(e) if !e.file_type().is_dir() && is_txt(e.path()) => {
+                    errors.push(Pending::Failed(RecordError::Invalid {
+                        source_: Source {
+                            path: e.into_path(),
+                            line: None,
+                            id: None,
+                        },
+                        message: "not a regular file (a FIFO, socket or device): skipped".into(),
+                    }))
+                }
                 Ok(_) => {}
                 Err(err) => {
                     let path = err.path().unwrap_or(dir).to_path_buf();
@@ -392,9 +404,16 @@ fn parse_jsonl_record(path: &Path, line: usize, bytes: &[u8]) -> Result<Article,
     source.id = Some(id.clone());
     let text = match fields
         .shift_remove("text")
-        .map(|raw| serde_json::from_str::<String>(raw.get()))
+        .map(|raw| (raw.get().starts_with('"'), serde_json::from_str::<String>(raw.get())))
     {
-        Some(Ok(t)) => t,
+        Some((_, Ok(t))) => t,
+        // a string that is no Unicode text (a lone surrogate escape such as "\ud800")
+        Some((true, Err(e))) => {
+            return Err(RecordError::Invalid {
+                source_: source,
+                message: format!("field `text` is not valid Unicode (a lone surrogate escape?): {e}"),
+            })
+        }
         _ => {
             return Err(RecordError::MissingField {
                 source_: source,
@@ -467,6 +486,35 @@ mod tests {
         let items: Vec<_> = Corpus::new(&[p]).collect();
         assert_eq!(items.len(), 1);
         assert_eq!(items[0].as_ref().unwrap().id, "x");
+    }
+
+    #[test]
+    fn lone_surrogate_in_text_is_named_as_such() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(dir.path(), "s.jsonl", b"{\"id\":\"a\",\"text\":\"x \\ud800 y\"}\n");
+        let items: Vec<_> = Corpus::new(&[p]).collect();
+        let e = items[0].as_ref().unwrap_err().to_string();
+        assert!(
+            e.contains("s.jsonl:1 (id a)") && e.contains("not valid Unicode (a lone surrogate"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn fifo_inside_an_input_directory_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "a.txt", b"Text");
+        let fifo = dir.path().join("pipe.txt");
+        assert!(std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success());
+        let items: Vec<_> = Corpus::new(&[dir.path()]).collect();
+        assert_eq!(items.len(), 2);
+        let e = items[0].as_ref().unwrap_err().to_string();
+        assert!(e.contains("pipe.txt") && e.contains("not a regular file"), "{e}");
+        assert_eq!(items[1].as_ref().unwrap().id, "a");
     }
 
     #[test]

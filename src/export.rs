@@ -105,7 +105,14 @@ pub fn for_each_record(path: &Path, mut each: impl FnMut(Record) -> Result<()>) 
             continue;
         }
         match serde_json::from_str::<Record>(&line) {
-            Ok(r) => each(r)?,
+            Ok(r) => match r.check_offsets() {
+                Ok(()) => each(r)?,
+                Err(e) => {
+                    bad += 1;
+                    let line = format!("{}:{} (id {}): invalid offsets: {e}", path.display(), i + 1, r.id);
+                    eprintln!("error: {}", crate::error::one_line(&line));
+                }
+            },
             Err(e) => {
                 bad += 1;
                 let line = format!("{}:{}: not an annotated record: {e}", path.display(), i + 1);
@@ -213,7 +220,10 @@ pub fn conll(r: &Record, abbreviations: &HashSet<String>) -> String {
         out.push_str(&tag);
         out.push('\n');
         open = true;
-        if sentence_ends.contains(&t.end) {
+        // a sentence break inside an entity (a line separator such as U+0085 within a name) is
+        // no break: IOB2 cannot continue an entity after a blank line
+        let inside_entity = within.is_some_and(|e| t.end < e.end_byte);
+        if sentence_ends.contains(&t.end) && !inside_entity {
             out.push('\n');
             open = false;
         }
@@ -426,6 +436,26 @@ mod tests {
             .iter()
             .map(|t| (&text[t.start..t.end], t.ws))
             .collect()
+    }
+
+    #[test]
+    fn conll_export_keeps_an_entity_whole_across_a_line_separator() {
+        let text = "The United\u{85}Nations met. Kenya spoke.";
+        let end = "The United\u{85}Nations".len();
+        let record: Record = serde_json::from_value(serde_json::json!({
+            "schema_version": 3, "id": "nel", "text": text,
+            "entities": [{"start": 4, "end": 18, "start_byte": 4, "end_byte": end,
+                          "text": &text[4..end], "label": "ORG", "score": 0.9}],
+            "actors": [], "model": {"name": "m", "version": "1", "backend": "b"}
+        }))
+        .unwrap();
+        let out = conll(&record, &HashSet::new());
+        assert!(out.contains("United B-ORG\nNations I-ORG\n"), "{out:?}");
+        // every I- tag follows a tag of its entity, never a blank line
+        let lines: Vec<&str> = out.lines().collect();
+        for w in lines.windows(2) {
+            assert!(!(w[0].is_empty() && w[1].contains(" I-")), "{out:?}");
+        }
     }
 
     #[test]

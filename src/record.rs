@@ -125,6 +125,45 @@ pub struct ModelInfo {
 /// Component name -> checksum (or the options as text); `fingerprint` first.
 pub type Run = indexmap::IndexMap<String, String>;
 
+impl Record {
+    /// Every entity, mention and stance evidence span lies in `text`, on character boundaries, its
+    /// code-point offsets agree with its byte offsets, and it holds the text it says. The first
+    /// span that does not is named.
+    pub fn check_offsets(&self) -> Result<(), String> {
+        let chars = crate::text::CharOffsets::new(&self.text);
+        let check = |what: &str, (s, e): (usize, usize), (cs, ce): (usize, usize), said: &str| {
+            let ok = s <= e
+                && e <= self.text.len()
+                && self.text.is_char_boundary(s)
+                && self.text.is_char_boundary(e)
+                && chars.char_at(s) == cs
+                && chars.char_at(e) == ce
+                && &self.text[s..e] == said;
+            if ok {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{what} [{cs}, {ce}) (bytes [{s}, {e})) does not hold {said:?} in a text of {} bytes",
+                    self.text.len()
+                ))
+            }
+        };
+        for x in &self.entities {
+            check("entity", (x.start_byte, x.end_byte), (x.start, x.end), &x.text)?;
+        }
+        for a in &self.actors {
+            for m in &a.mentions {
+                check("mention", (m.start_byte, m.end_byte), (m.start, m.end), &m.text)?;
+            }
+        }
+        for st in self.stances.iter().flatten() {
+            let bytes = (st.evidence_start_byte, st.evidence_end_byte);
+            check("evidence", bytes, (st.evidence_start, st.evidence_end), &st.evidence)?;
+        }
+        Ok(())
+    }
+}
+
 /// A unit enum's name as the wire format spells it (`"support"`, `"state"`).
 pub fn wire_name<T: Serialize>(value: &T) -> String {
     serde_json::to_value(value)

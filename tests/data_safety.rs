@@ -318,3 +318,35 @@ fn resume_with_other_settings_is_refused_naming_the_first_difference() {
     assert!(annotate(&input, &out, &["--quiet", "--resume"]).status.success());
     assert_eq!(std::fs::read(&out).unwrap(), before);
 }
+
+#[test]
+fn export_refuses_records_with_invalid_offsets_and_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_input(dir.path());
+    let annotated = dir.path().join("out.jsonl");
+    assert!(annotate(&input, &annotated, &["--quiet"]).status.success());
+    let mut lines: Vec<serde_json::Value> = std::fs::read_to_string(&annotated)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    lines[0]["entities"][0]["end"] = 500.into();
+    let broken = dir.path().join("broken.jsonl");
+    let text: String = lines.iter().map(|v| format!("{v}\n")).collect();
+    std::fs::write(&broken, text).unwrap();
+    for sub in [&["export", "--format", "doccano"][..], &["report"][..]] {
+        let out = dir.path().join("exported");
+        let mut args: Vec<&std::ffi::OsStr> = sub.iter().map(|s| s.as_ref()).collect();
+        args.extend([broken.as_os_str(), "-o".as_ref(), out.as_os_str()]);
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(1), "{sub:?}: {}", stderr(&o));
+        let e = stderr(&o);
+        let errors: Vec<&str> = e.lines().filter(|l| l.starts_with("error:")).collect();
+        common::assert_errors(&errors, &[&["broken.jsonl:1 (id a)", "invalid offsets", "entity"]]);
+        let written = std::fs::read_to_string(&out).unwrap();
+        assert!(
+            !written.contains("500") && written.contains("Kenya"),
+            "{sub:?}: {written}"
+        );
+    }
+}
