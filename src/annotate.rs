@@ -7,7 +7,7 @@
 //! is reported on stderr (file, line, id) and counted; the run goes on. An id seen before in the
 //! run is such a bad record: it names where the id was first seen.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use rayon::prelude::*;
@@ -89,6 +89,7 @@ pub fn annotate(
     let mut seen = SeenIds::default();
     let chunk = chunk_size(reading.batch_size);
     let mut articles: Vec<Article> = Vec::with_capacity(chunk);
+    let mut resumed_met: HashSet<String> = HashSet::new();
     loop {
         articles.clear();
         let entries: Vec<Entry> = corpus.by_ref_entries().take(chunk).collect();
@@ -107,10 +108,20 @@ pub fn annotate(
             });
             match item {
                 Ok(a) if reading.resumed.done.contains_key(&a.id) => {
+                    if !articles.is_empty() || summary.ok > 0 {
+                        return Err(out_of_order(reading.resumed, &resumed_met));
+                    }
+                    resumed_met.insert(a.id);
                     summary.resumed += 1;
                     progress.advance(1, 0);
                 }
-                Ok(a) => articles.push(a),
+                Ok(a) => {
+                    // the records already in OUT must all come before the first new one
+                    if resumed_met.len() < reading.resumed.done.len() && articles.is_empty() && summary.ok == 0 {
+                        return Err(out_of_order(reading.resumed, &resumed_met));
+                    }
+                    articles.push(a)
+                }
                 Err(e) => {
                     summary.failed += 1;
                     progress.println(&format!("error: {e}"));
@@ -168,7 +179,28 @@ pub fn annotate(
         summary.tokens += tokens;
         progress.advance(n, tokens);
     }
+    if resumed_met.len() < reading.resumed.done.len() {
+        return Err(out_of_order(reading.resumed, &resumed_met));
+    }
     Ok(summary)
+}
+
+/// `--resume` cannot keep input order: a record of the output comes later in the input than a
+/// new one, or is not in the input at all. Names the first such record.
+fn out_of_order(resumed: &Resumed, met: &HashSet<String>) -> crate::error::Error {
+    let (id, line) = resumed
+        .done
+        .iter()
+        .filter(|(id, _)| !met.contains(*id))
+        .min_by_key(|(_, &line)| line)
+        .map_or(("?".to_string(), 0), |(id, &line)| (id.clone(), line));
+    crate::error::Error::Option {
+        option: "--resume".into(),
+        message: format!(
+            "cannot keep input order: the output's record {id:?} (line {line}) is not among the inputs' first records \
+             (the inputs changed since the interrupted run, or it is not in them); run without --resume"
+        ),
+    }
 }
 
 /// Builds the output record: byte spans become code-point spans plus the sliced text.

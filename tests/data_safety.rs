@@ -350,3 +350,39 @@ fn export_refuses_records_with_invalid_offsets_and_goes_on() {
         );
     }
 }
+
+#[test]
+fn resume_that_cannot_keep_input_order_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_input(dir.path());
+    let out = dir.path().join("out.jsonl");
+    assert!(annotate(&input, &out, &["--quiet"]).status.success());
+    let before = std::fs::read(&out).unwrap();
+    // an input that appeared before the finished ones since the interrupted run
+    let earlier = dir.path().join("earlier.jsonl");
+    std::fs::write(&earlier, "{\"id\":\"z\",\"text\":\"Chile spoke.\"}\n").unwrap();
+    let o = Command::new(BIN)
+        .args([
+            "annotate".as_ref(),
+            earlier.as_os_str(),
+            input.as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+        ])
+        .args(["--quiet", "--no-stances", "--resume"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("cannot keep input order") && stderr(&o).contains("\"a\""),
+        "{}",
+        stderr(&o)
+    );
+    // records in the output that are not in the input at all
+    let only_a = dir.path().join("only-a.jsonl");
+    std::fs::write(&only_a, INPUT.lines().next().unwrap()).unwrap();
+    let o = annotate(&only_a, &out, &["--quiet", "--resume"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("\"b\""), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&out).unwrap(), before);
+}
