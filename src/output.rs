@@ -34,6 +34,8 @@ pub struct JsonlWriter {
     sink: Sink,
     what: String,
     line: Vec<u8>,
+    /// While OUT is resumed in place: the lock on `OUT.part` that every writer of OUT takes.
+    _lock: Option<OutFile>,
 }
 
 /// What an interrupted run left in the output file.
@@ -67,6 +69,7 @@ impl JsonlWriter {
                 sink: Sink::Stdout(BufWriter::new(std::io::stdout())),
                 what: "<stdout>".into(),
                 line: Vec::new(),
+                _lock: None,
             });
         }
         if is_atomic(Path::new(path))? {
@@ -98,6 +101,7 @@ impl JsonlWriter {
             },
             what: path.into(),
             line: Vec::new(),
+            _lock: None,
         }
     }
 
@@ -141,11 +145,14 @@ impl JsonlWriter {
             what: what.display().to_string(),
             source: e,
         };
-        let (mut f, scanned, atomic) = if part.exists() {
+        let mut lock = None;
+        let (mut f, scanned, atomic) = if part.metadata().is_ok_and(|m| m.len() > 0) {
             let out = OutFile::open(target, Stale::Continue, true)?;
             let f = out.file().try_clone().map_err(|e| io(out.part(), e))?;
             (f, out.part().to_path_buf(), Some(out))
         } else if target.exists() && is_atomic(target)? {
+            // appended to in place, under the same lock as any other writer of OUT
+            lock = Some(OutFile::open(target, Stale::Refuse, false)?);
             let f = OpenOptions::new()
                 .read(true)
                 .write(true)
@@ -166,7 +173,9 @@ impl JsonlWriter {
             f.sync_data().map_err(|e| io(&scanned, e))?;
         }
         f.seek(SeekFrom::Start(good_end)).map_err(|e| io(&scanned, e))?;
-        Ok((Self::file(f, path, atomic), resumed))
+        let mut writer = Self::file(f, path, atomic);
+        writer._lock = lock;
+        Ok((writer, resumed))
     }
 
     pub fn write(&mut self, record: &Record) -> Result<()> {

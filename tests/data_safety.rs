@@ -171,6 +171,19 @@ fn a_second_writer_of_the_same_output_is_refused_naming_the_holder() {
     drop(part);
     std::fs::remove_file(dir.path().join("out.jsonl.part")).unwrap();
     assert!(annotate(&input, &out, &["--quiet"]).status.success());
+    // resuming a finished OUT in place takes the same lock
+    let part = std::fs::File::create(dir.path().join("out.jsonl.part")).unwrap();
+    part.try_lock().unwrap();
+    let o = annotate(&input, &out, &["--quiet", "--resume"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("another run is writing it"), "{}", stderr(&o));
+    drop(part);
+    let o = annotate(&input, &out, &["--quiet", "--resume"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        !dir.path().join("out.jsonl.part").exists(),
+        "the lock file goes with the run"
+    );
 }
 
 #[test]
