@@ -22,7 +22,7 @@ use serde::Serialize;
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::error::{Error, Result};
-use crate::outfile::{is_atomic, OutFile, Stale};
+use crate::outfile::{open_output, OutFile, Stale};
 use crate::record::{wire_name, Record};
 use crate::text::CharOffsets;
 
@@ -259,15 +259,11 @@ pub struct Output {
 
 impl Output {
     pub fn create(out: &str) -> Result<Self> {
-        let path = Path::new(out);
         let (sink, atomic): (Box<dyn Write>, _) = if out == "-" {
             (Box::new(std::io::stdout().lock()), None)
-        } else if is_atomic(path)? {
-            let part = OutFile::open(path, Stale::Discard, false)?;
-            let f = part.file().try_clone().map_err(write_err(part.part()))?;
-            (Box::new(f), Some(part))
         } else {
-            (Box::new(std::fs::File::create(path).map_err(write_err(path))?), None)
+            let (f, atomic) = open_output(Path::new(out), Stale::Discard, false)?;
+            (Box::new(f), atomic)
         };
         Ok(Output {
             w: std::io::BufWriter::new(sink),
@@ -331,8 +327,7 @@ impl Tables {
             .map(|(name, header)| {
                 let p = dir.join(name);
                 let part = OutFile::open(&p, Stale::Discard, false)?;
-                let f = part.file().try_clone().map_err(write_err(&p))?;
-                let mut w = csv::Writer::from_writer(f);
+                let mut w = csv::Writer::from_writer(part.writer()?);
                 w.write_record(*header).map_err(csv_err(&p))?;
                 Ok((w, p, part))
             })

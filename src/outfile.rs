@@ -149,6 +149,21 @@ pub fn is_atomic(target: &Path) -> Result<bool> {
     }
 }
 
+/// A file output: the file to write, and the [`OutFile`] to commit when `target` is written
+/// through one (a regular file or a new path); a FIFO or a device is opened directly.
+pub fn open_output(target: &Path, stale: Stale, keep_part: bool) -> Result<(File, Option<OutFile>)> {
+    if is_atomic(target)? {
+        let out = OutFile::open(target, stale, keep_part)?;
+        Ok((out.writer()?, Some(out)))
+    } else {
+        let f = File::create(target).map_err(|e| Error::Write {
+            what: target.display().to_string(),
+            source: e,
+        })?;
+        Ok((f, None))
+    }
+}
+
 impl OutFile {
     /// Opens `target.part` under an exclusive lock. `stale` says what to do with one left by an
     /// earlier run; `keep_part` keeps the part file when the run fails (for `--resume`).
@@ -217,6 +232,14 @@ impl OutFile {
 
     pub fn file(&self) -> &File {
         &self.file
+    }
+
+    /// A second handle on the part file, to write through (a buffered writer owns its file).
+    pub fn writer(&self) -> Result<File> {
+        self.file.try_clone().map_err(|e| Error::Write {
+            what: self.part.display().to_string(),
+            source: e,
+        })
     }
 
     pub fn part(&self) -> &Path {

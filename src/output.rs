@@ -15,7 +15,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
-use crate::outfile::{is_atomic, part_path, OutFile, Stale};
+use crate::outfile::{is_atomic, open_output, part_path, OutFile, Stale};
 use crate::record::{Record, Run, SCHEMA_VERSION};
 
 enum Sink {
@@ -72,23 +72,8 @@ impl JsonlWriter {
                 _lock: None,
             });
         }
-        if is_atomic(Path::new(path))? {
-            let out = OutFile::open(Path::new(path), Stale::Refuse, true)?;
-            return Self::atomic(out, path);
-        }
-        let f = File::create(path).map_err(|e| Error::Write {
-            what: path.into(),
-            source: e,
-        })?;
-        Ok(Self::file(f, path, None))
-    }
-
-    fn atomic(out: OutFile, path: &str) -> Result<Self> {
-        let f = out.file().try_clone().map_err(|e| Error::Write {
-            what: out.part().display().to_string(),
-            source: e,
-        })?;
-        Ok(Self::file(f, path, Some(out)))
+        let (f, atomic) = open_output(Path::new(path), Stale::Refuse, true)?;
+        Ok(Self::file(f, path, atomic))
     }
 
     fn file(f: File, path: &str, atomic: Option<OutFile>) -> Self {
@@ -148,7 +133,7 @@ impl JsonlWriter {
         let mut lock = None;
         let (mut f, scanned, atomic) = if part.metadata().is_ok_and(|m| m.len() > 0) {
             let out = OutFile::open(target, Stale::Continue, true)?;
-            let f = out.file().try_clone().map_err(|e| io(out.part(), e))?;
+            let f = out.writer()?;
             (f, out.part().to_path_buf(), Some(out))
         } else if target.exists() && is_atomic(target)? {
             // appended to in place, under the same lock as any other writer of OUT
