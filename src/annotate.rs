@@ -47,25 +47,46 @@ pub struct Reading<'a> {
 #[derive(Default)]
 struct SeenIds {
     paths: Vec<PathBuf>,
-    first: HashMap<String, (u32, Option<usize>)>,
+    /// id -> (index in `paths`, line, the id was generated)
+    first: HashMap<String, (u32, Option<usize>, bool)>,
 }
 
 impl SeenIds {
-    /// Records `article`'s id; if it was seen before, where.
-    fn first_time(&mut self, source: &Source, id: &str) -> Result<(), String> {
-        if let Some(&(p, line)) = self.first.get(id) {
-            let at = Source {
-                path: self.paths[p as usize].clone(),
-                line,
-                id: None,
-            };
-            return Err(at.to_string());
+    /// Records `article`'s id, or says where it was seen before. An id made up for a record
+    /// without one (`<stem>:<line>`) never takes a real id's place: if it was seen before, it
+    /// gets the first free suffix `#2`, `#3`, ...; a real id that an earlier made-up one took is
+    /// an error that says so.
+    fn first_time(&mut self, article: &mut Article) -> Result<(), String> {
+        if let Some(&(p, line, generated)) = self.first.get(&article.id) {
+            if article.id_generated {
+                let base = std::mem::take(&mut article.id);
+                article.id = (2..)
+                    .map(|n| format!("{base}#{n}"))
+                    .find(|id| !self.first.contains_key(id))
+                    .expect("a free suffix");
+                article.source.id = Some(article.id.clone());
+            } else {
+                let at = Source {
+                    path: self.paths[p as usize].clone(),
+                    line,
+                    id: None,
+                };
+                let made_up = if generated {
+                    " (an id made from file and line for a record without one: give that record an id)"
+                } else {
+                    ""
+                };
+                return Err(format!("{at}{made_up}"));
+            }
         }
+        let source = &article.source;
         if self.paths.last().map(PathBuf::as_path) != Some(source.path.as_path()) {
             self.paths.push(source.path.clone());
         }
-        self.first
-            .insert(id.to_string(), ((self.paths.len() - 1) as u32, source.line));
+        self.first.insert(
+            article.id.clone(),
+            ((self.paths.len() - 1) as u32, source.line, article.id_generated),
+        );
         Ok(())
     }
 }
@@ -99,7 +120,7 @@ pub fn annotate(
         // reading files and parsing JSON in parallel; order is kept
         let loaded: Vec<_> = entries.into_par_iter().map(Entry::load).collect();
         for item in loaded {
-            let item = item.and_then(|a| match seen.first_time(&a.source, &a.id) {
+            let item = item.and_then(|mut a| match seen.first_time(&mut a) {
                 Ok(()) => Ok(a),
                 Err(first) => Err(RecordError::DuplicateId {
                     source_: a.source,

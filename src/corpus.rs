@@ -51,6 +51,8 @@ pub struct Article {
     pub source: Source,
     /// A UTF-8 byte-order mark was removed from the start of the text.
     pub bom_removed: bool,
+    /// The record had no `id`: `id` was made from the file stem and line (`<stem>:<line>`).
+    pub id_generated: bool,
 }
 
 const BOM: &str = "\u{feff}";
@@ -339,10 +341,11 @@ fn read_txt(path: PathBuf, max_bytes: usize) -> Result<Article, RecordError> {
             });
         }
     };
-    article(id, text, Meta::new(), source)
+    article((id, false), text, Meta::new(), source)
 }
 
-fn article(id: String, mut text: String, meta: Meta, source: Source) -> Result<Article, RecordError> {
+fn article(id: (String, bool), mut text: String, meta: Meta, source: Source) -> Result<Article, RecordError> {
+    let (id, id_generated) = id;
     let bom_removed = text.starts_with(BOM);
     if bom_removed {
         text.drain(..BOM.len());
@@ -356,6 +359,7 @@ fn article(id: String, mut text: String, meta: Meta, source: Source) -> Result<A
         meta,
         source,
         bom_removed,
+        id_generated,
     })
 }
 
@@ -385,10 +389,10 @@ fn parse_jsonl_record(path: &Path, line: usize, bytes: &[u8]) -> Result<Article,
             })
         }
     };
-    let id = match fields.shift_remove("id") {
+    let (id, id_generated) = match fields.shift_remove("id") {
         Some(raw) => match serde_json::from_str::<serde_json::Value>(raw.get()) {
-            Ok(serde_json::Value::String(s)) => s,
-            Ok(serde_json::Value::Number(n)) => n.to_string(),
+            Ok(serde_json::Value::String(s)) => (s, false),
+            Ok(serde_json::Value::Number(n)) => (n.to_string(), false),
             _ => {
                 return Err(RecordError::MissingField {
                     source_: source,
@@ -396,9 +400,12 @@ fn parse_jsonl_record(path: &Path, line: usize, bytes: &[u8]) -> Result<Article,
                 })
             }
         },
-        None => format!(
-            "{}:{line}",
-            path.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default()
+        None => (
+            format!(
+                "{}:{line}",
+                path.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default()
+            ),
+            true,
         ),
     };
     source.id = Some(id.clone());
@@ -421,7 +428,7 @@ fn parse_jsonl_record(path: &Path, line: usize, bytes: &[u8]) -> Result<Article,
             })
         }
     };
-    article(id, text, fields, source)
+    article((id, id_generated), text, fields, source)
 }
 
 #[cfg(test)]

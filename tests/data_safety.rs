@@ -399,3 +399,41 @@ fn resume_that_cannot_keep_input_order_is_refused() {
     assert!(stderr(&o).contains("\"b\""), "{}", stderr(&o));
     assert_eq!(std::fs::read(&out).unwrap(), before);
 }
+
+#[test]
+fn missing_id_made_from_stem_and_line_never_collides_with_a_real_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    // line 1 carries the real id `in:2`; line 2 has none, so its made-up id would be `in:2` too;
+    // line 3 has none (`in:3`) and line 4 then claims `in:3` as a real id
+    std::fs::write(
+        &input,
+        "{\"id\":\"in:2\",\"text\":\"France spoke.\"}\n{\"text\":\"Kenya spoke.\"}\n{\"text\":\"Chile spoke.\"}\n{\"id\":\"in:3\",\"text\":\"Peru spoke.\"}\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out.jsonl");
+    let o = annotate(&input, &out, &["--quiet"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let ids: Vec<String> = std::fs::read_to_string(&out)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(ids, ["in:2", "in:2#2", "in:3"]);
+    let e = stderr(&o);
+    let errors: Vec<&str> = e.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 1, "{e}");
+    assert!(
+        errors[0].contains("in.jsonl:4") && errors[0].contains("duplicate id"),
+        "{e}"
+    );
+    assert!(
+        errors[0].contains("in.jsonl:3") && errors[0].contains("made from file and line"),
+        "{e}"
+    );
+}
