@@ -134,7 +134,7 @@ pub fn annotate(
                     }
                     resumed_met.insert(a.id);
                     summary.resumed += 1;
-                    progress.advance(1, 0);
+                    progress.advance(1, 0, corpus.bytes_read());
                 }
                 Ok(a) => {
                     // the records already in OUT must all come before the first new one
@@ -146,7 +146,7 @@ pub fn annotate(
                 Err(e) => {
                     summary.failed += 1;
                     progress.println(&format!("error: {e}"));
-                    progress.advance(1, 0);
+                    progress.advance(1, 0, corpus.bytes_read());
                 }
             }
         }
@@ -198,7 +198,7 @@ pub fn annotate(
         }
         out.checkpoint()?;
         summary.tokens += tokens;
-        progress.advance(n, tokens);
+        progress.advance(n, tokens, corpus.bytes_read());
     }
     if resumed_met.len() < reading.resumed.done.len() {
         return Err(out_of_order(reading.resumed, &resumed_met));

@@ -154,9 +154,9 @@ pub fn run_annotate(args: &AnnotateArgs) -> Result<Summary> {
             args.output, resumed.truncated
         );
     }
-    // one pass over each input: the bar counts records as they are read (a FIFO or stdin is
-    // read once, and so is every file)
-    let mut progress = Progress::new(None, args.quiet);
+    // one pass over each input: the bar counts bytes read against the inputs' size, known from
+    // their metadata (records where it is not: stdin, a FIFO), so each input is opened once
+    let mut progress = Progress::new(|| crate::corpus::total_bytes(&args.inputs), args.quiet);
     let started = std::time::Instant::now();
     let summary = annotate(
         &mut annotator,

@@ -76,6 +76,8 @@ enum Pending {
 pub struct Corpus {
     queue: std::collections::VecDeque<Pending>,
     max_bytes: usize,
+    /// Bytes of input located so far: JSONL lines read, `.txt` files by size.
+    bytes_read: u64,
 }
 
 impl Corpus {
@@ -85,7 +87,14 @@ impl Corpus {
         Corpus {
             queue,
             max_bytes: DEFAULT_MAX_BYTES,
+            bytes_read: 0,
         }
+    }
+
+    /// Bytes of input gone through so far (JSONL lines read, `.txt` files located by their size):
+    /// the progress against [`total_bytes`].
+    pub fn bytes_read(&self) -> u64 {
+        self.bytes_read
     }
 
     /// Records larger than `max_bytes` are errors.
@@ -138,6 +147,31 @@ impl Corpus {
             self.queue.push_front(e);
         }
     }
+}
+
+/// The size in bytes of all inputs, when every one is a regular file or a directory (its `.txt`
+/// files); `None` for stdin, a FIFO or a device. Only metadata is read: no input is opened.
+pub fn total_bytes<P: AsRef<Path>>(inputs: &[P]) -> Option<u64> {
+    let mut total = 0;
+    for input in inputs {
+        let path = input.as_ref();
+        if path.as_os_str() == STDIN {
+            return None;
+        }
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_file() => total += m.len(),
+            Ok(m) if m.is_dir() => {
+                for e in walkdir::WalkDir::new(path).follow_links(true).into_iter().flatten() {
+                    if is_txt(e.path()) {
+                        total += e.metadata().ok().filter(|m| m.is_file()).map_or(0, |m| m.len());
+                    }
+                }
+            }
+            Ok(_) => return None,
+            Err(_) => {} // said as a record error when it is reached
+        }
+    }
+    Some(total)
 }
 
 fn is_txt(p: &Path) -> bool {
@@ -206,7 +240,10 @@ impl Corpus {
                     }
                     Err(source) => return Some(Entry::Failed(unreadable(path, None, source))),
                 },
-                Pending::Path(path) => return Some(Entry::File(path, self.max_bytes)),
+                Pending::Path(path) => {
+                    self.bytes_read += std::fs::metadata(&path).map_or(0, |m| m.len());
+                    return Some(Entry::File(path, self.max_bytes));
+                }
                 Pending::Lines {
                     path,
                     mut reader,
@@ -214,7 +251,11 @@ impl Corpus {
                 } => loop {
                     let mut bytes = Vec::new();
                     line += 1;
-                    match read_line_within(&mut reader, &mut bytes, self.max_bytes) {
+                    let read = read_line_within(&mut reader, &mut bytes, self.max_bytes);
+                    if let Ok(n) = read {
+                        self.bytes_read += n as u64;
+                    }
+                    match read {
                         Ok(0) => break,
                         Ok(n) if n > self.max_bytes => {
                             let entry = Entry::Failed(RecordError::TooLarge {
@@ -466,6 +507,39 @@ mod tests {
             Err(RecordError::InvalidUtf8 { byte_offset: 11, .. })
         ));
         assert_eq!(items[5].as_ref().unwrap().id, "c");
+    }
+
+    #[test]
+    fn progress_in_bytes_reaches_the_inputs_size_without_opening_them_twice() {
+        let dir = tempfile::tempdir().unwrap();
+        let jsonl = write(
+            dir.path(),
+            "in.jsonl",
+            b"{\"id\":\"a\",\"text\":\"A\"}\n\n{\"id\":\"b\",\"text\":\"B\"}",
+        );
+        write(dir.path(), "d/x.txt", b"12345");
+        write(dir.path(), "d/y.md", b"not an input");
+        let inputs = [jsonl.clone(), dir.path().join("d")];
+        let total = total_bytes(&inputs).unwrap();
+        assert_eq!(total, std::fs::metadata(&jsonl).unwrap().len() + 5);
+        let mut corpus = Corpus::new(&inputs);
+        let mut seen = Vec::new();
+        while let Some(e) = corpus.next_entry() {
+            seen.push(corpus.bytes_read());
+            e.load().unwrap();
+        }
+        assert_eq!(seen.len(), 3);
+        assert!(seen.windows(2).all(|w| w[0] < w[1]), "{seen:?}");
+        assert_eq!(corpus.bytes_read(), total);
+        // stdin and a FIFO have no size: the bar counts records instead
+        assert_eq!(total_bytes(&[Path::new("-")]), None);
+        let fifo = dir.path().join("f.jsonl");
+        assert!(std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success());
+        assert_eq!(total_bytes(&[fifo]), None);
     }
 
     #[test]
