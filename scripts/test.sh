@@ -17,6 +17,14 @@ else
   echo "test.sh: no libtorch in .libtorch/ (scripts/setup.sh --torch): torch backend tests skipped" >&2
 fi
 
+# Hand labels: offsets, vocabularies, evidence and splits checked (corpus/README.md).
+python3 scripts/corpus_validate.py corpus/seeds_gold.jsonl --texts corpus/seeds
+python3 scripts/corpus_validate.py corpus/synthetic_gold.jsonl --texts corpus/synthetic
+if [ -f corpus/domain/gold.jsonl ]; then
+  python3 scripts/corpus_validate.py corpus/domain/gold.jsonl --texts corpus/domain \
+    --split corpus/domain/split.tsv --manifest corpus/domain/manifest.jsonl
+fi
+
 # Quality gate: annotate the sample corpus and score it against its hand labels. Each floor sits
 # just under the figure measured when it was last moved (closing notes of the issues), leaving room
 # for about one entity: ONNX Runtime picks its kernels by instruction set, so the same model can
