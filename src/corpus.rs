@@ -8,7 +8,7 @@
 
 use std::fmt;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -65,11 +65,7 @@ enum Pending {
     Path(PathBuf),
     /// A directory entry that could not be read (a broken link, a link loop).
     Failed(RecordError),
-    Lines {
-        path: Arc<Path>,
-        reader: Box<dyn BufRead + Send>,
-        line: usize,
-    },
+    Lines(crate::jsonl::Reader),
 }
 
 /// A lazy reader over all inputs, in the order given (directories expanded in sorted path order).
@@ -201,7 +197,9 @@ impl Entry {
     pub fn load(self) -> Result<Article, RecordError> {
         match self {
             Entry::File(path, max_bytes) => read_txt(path, max_bytes),
-            Entry::Line { path, line, bytes } => parse_jsonl_record(&path, line, trim_line(&bytes, line == 1)),
+            Entry::Line { path, line, bytes } => {
+                parse_jsonl_record(&path, line, crate::jsonl::content(&bytes, line == 1))
+            }
             Entry::Failed(e) => Err(e),
         }
     }
@@ -218,70 +216,37 @@ impl Corpus {
         loop {
             match self.queue.pop_front()? {
                 Pending::Failed(e) => return Some(Entry::Failed(e)),
-                Pending::Path(path) if path.as_os_str() == STDIN => {
-                    let reader: Box<dyn BufRead + Send> = Box::new(BufReader::new(std::io::stdin()));
-                    self.queue.push_front(Pending::Lines {
-                        path: Path::new("<stdin>").into(),
-                        reader,
-                        line: 0,
-                    });
-                }
                 Pending::Path(path) if path.is_dir() => {
                     self.expand_dir(&path);
                 }
-                Pending::Path(path) if is_jsonl(&path) => match File::open(&path) {
-                    Ok(f) => {
-                        let reader: Box<dyn BufRead + Send> = Box::new(BufReader::with_capacity(1 << 16, f));
-                        self.queue.push_front(Pending::Lines {
-                            path: path.into(),
-                            reader,
-                            line: 0,
-                        });
+                Pending::Path(path) if path.as_os_str() == STDIN || is_jsonl(&path) => {
+                    match crate::jsonl::Reader::open(&path, self.max_bytes) {
+                        Ok(reader) => self.queue.push_front(Pending::Lines(reader)),
+                        Err(e) => return Some(Entry::Failed(e)),
                     }
-                    Err(source) => return Some(Entry::Failed(unreadable(path, None, source))),
-                },
+                }
                 Pending::Path(path) => {
                     self.bytes_read += std::fs::metadata(&path).map_or(0, |m| m.len());
                     return Some(Entry::File(path, self.max_bytes));
                 }
-                Pending::Lines {
-                    path,
-                    mut reader,
-                    mut line,
-                } => loop {
-                    let mut bytes = Vec::new();
-                    line += 1;
-                    let read = read_line_within(&mut reader, &mut bytes, self.max_bytes);
-                    if let Ok(n) = read {
-                        self.bytes_read += n as u64;
-                    }
-                    match read {
-                        Ok(0) => break,
-                        Ok(n) if n > self.max_bytes => {
-                            let entry = Entry::Failed(RecordError::TooLarge {
-                                source_: Source {
-                                    path: path.to_path_buf(),
-                                    line: Some(line),
-                                    id: None,
-                                },
-                                bytes: n as u64,
-                                limit: self.max_bytes,
-                            });
-                            self.queue.push_front(Pending::Lines { path, reader, line });
-                            return Some(entry);
+                Pending::Lines(mut reader) => loop {
+                    let entry = match reader.next_line() {
+                        None => break,
+                        Some(Err(e)) => Entry::Failed(e),
+                        Some(Ok(line)) => {
+                            self.bytes_read += line.len;
+                            if line.is_blank() {
+                                continue;
+                            }
+                            Entry::Line {
+                                path: reader.path().clone(),
+                                line: line.no,
+                                bytes: line.bytes,
+                            }
                         }
-                        Ok(_) if trim_line(&bytes, line == 1).iter().all(u8::is_ascii_whitespace) => continue,
-                        Ok(_) => {
-                            let entry = Entry::Line {
-                                path: path.clone(),
-                                line,
-                                bytes,
-                            };
-                            self.queue.push_front(Pending::Lines { path, reader, line });
-                            return Some(entry);
-                        }
-                        Err(source) => return Some(Entry::Failed(unreadable(path.to_path_buf(), Some(line), source))),
-                    }
+                    };
+                    self.queue.push_front(Pending::Lines(reader));
+                    return Some(entry);
                 },
             }
         }
@@ -294,54 +259,6 @@ impl Iterator for Corpus {
     fn next(&mut self) -> Option<Self::Item> {
         self.next_entry().map(Entry::load)
     }
-}
-
-/// Reads one line (up to and including `\n`) into `buf`, keeping at most `max` bytes of it; the
-/// rest of a longer line is read and dropped. Returns the line's whole length (0 at the end).
-fn read_line_within(reader: &mut dyn BufRead, buf: &mut Vec<u8>, max: usize) -> std::io::Result<usize> {
-    let mut total = 0;
-    loop {
-        let available = match reader.fill_buf() {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if available.is_empty() {
-            return Ok(total);
-        }
-        let (take, done) = match available.iter().position(|&b| b == b'\n') {
-            Some(i) => (i + 1, true),
-            None => (available.len(), false),
-        };
-        if total + take <= max {
-            buf.extend_from_slice(&available[..take]);
-        } else {
-            buf.clear(); // over the limit: nothing of it is kept
-        }
-        total += take;
-        reader.consume(take);
-        if done {
-            return Ok(total);
-        }
-    }
-}
-
-fn unreadable(path: PathBuf, line: Option<usize>, source: std::io::Error) -> RecordError {
-    RecordError::Unreadable {
-        source_: Source { path, line, id: None },
-        source,
-    }
-}
-
-fn trim_line(buf: &[u8], first: bool) -> &[u8] {
-    let mut b = buf;
-    if first {
-        b = b.strip_prefix(BOM.as_bytes()).unwrap_or(b);
-    }
-    while let [rest @ .., b'\n' | b'\r'] = b {
-        b = rest;
-    }
-    b
 }
 
 /// Reads a `.txt` article; id = file stem.
@@ -412,15 +329,7 @@ fn parse_jsonl_record(path: &Path, line: usize, bytes: &[u8]) -> Result<Article,
         line: Some(line),
         id: None,
     };
-    let s = match std::str::from_utf8(bytes) {
-        Ok(s) => s,
-        Err(e) => {
-            return Err(RecordError::InvalidUtf8 {
-                source_: source,
-                byte_offset: e.valid_up_to(),
-            })
-        }
-    };
+    let s = crate::jsonl::text(bytes, &source)?;
     let mut fields: Meta = match serde_json::from_str(s) {
         Ok(m) => m,
         Err(e) => {

@@ -15,13 +15,14 @@
 //! A line that is not a record is reported (file and line) and skipped; the rest is exported.
 
 use std::collections::HashSet;
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::error::{Error, Result};
+use crate::corpus::Source;
+use crate::error::{Error, RecordError, Result};
 use crate::outfile::{open_output, OutFile, Stale};
 use crate::record::{wire_name, Record};
 use crate::text::CharOffsets;
@@ -86,37 +87,40 @@ fn is_space(text: &str, t: &Token) -> bool {
     text[t.start..t.end].chars().all(char::is_whitespace)
 }
 
-/// Calls `each` on every annotated record of `path` (`-` for stdin), in order, one at a time;
-/// a line that is not a record is reported (file and line) and skipped. Returns how many were.
+/// Calls `each` on every annotated record of `path` (`-` for stdin), in order, one at a time; a
+/// line that is not a usable record (not UTF-8, not JSON, not a record, offsets that do not fit
+/// its text) is reported with file and line and skipped. Returns how many were.
 pub fn for_each_record(path: &Path, mut each: impl FnMut(Record) -> Result<()>) -> Result<usize> {
-    let read = |e: std::io::Error| Error::Read {
-        path: path.to_path_buf(),
-        source: e,
-    };
-    let reader: Box<dyn BufRead> = if path.as_os_str() == "-" {
-        Box::new(std::io::stdin().lock())
-    } else {
-        Box::new(std::io::BufReader::new(std::fs::File::open(path).map_err(read)?))
-    };
+    let reader = crate::jsonl::Reader::open_records(path)?;
     let mut bad = 0;
-    for (i, line) in reader.lines().enumerate() {
-        let line = line.map_err(read)?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        match serde_json::from_str::<Record>(&line) {
-            Ok(r) => match r.check_offsets() {
-                Ok(()) => each(r)?,
-                Err(e) => {
-                    bad += 1;
-                    let line = format!("{}:{} (id {}): invalid offsets: {e}", path.display(), i + 1, r.id);
-                    eprintln!("error: {}", crate::error::one_line(&line));
-                }
-            },
+    for line in reader {
+        let record = line.and_then(|line| {
+            let mut source = Source {
+                path: path.to_path_buf(),
+                line: Some(line.no),
+                id: None,
+            };
+            if line.is_blank() {
+                return Ok(None);
+            }
+            let text = crate::jsonl::text(line.content(), &source)?;
+            let r = serde_json::from_str::<Record>(text).map_err(|e| RecordError::Invalid {
+                source_: source.clone(),
+                message: format!("not an annotated record: {e}"),
+            })?;
+            source.id = Some(r.id.clone());
+            r.check_offsets().map_err(|e| RecordError::Invalid {
+                source_: source,
+                message: format!("invalid offsets: {e}"),
+            })?;
+            Ok(Some(r))
+        });
+        match record {
+            Ok(Some(r)) => each(r)?,
+            Ok(None) => {}
             Err(e) => {
                 bad += 1;
-                let line = format!("{}:{}: not an annotated record: {e}", path.display(), i + 1);
-                eprintln!("error: {}", crate::error::one_line(&line));
+                eprintln!("error: {e}");
             }
         }
     }

@@ -18,6 +18,7 @@ pub mod error;
 pub mod eval;
 pub mod export;
 pub mod fingerprint;
+pub mod jsonl;
 pub mod ner;
 pub mod outfile;
 pub mod output;

@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, BufWriter, Seek, SeekFrom, Write};
+use std::io::{BufReader, BufWriter, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use serde::Deserialize;
@@ -152,7 +152,13 @@ impl JsonlWriter {
             return Ok((Self::create(path)?, Resumed::default()));
         };
         let shown = scanned.display().to_string();
-        let (resumed, good_end) = scan(BufReader::new(&mut f), &shown, expected)?;
+        let reader = f.try_clone().map_err(|e| io(&scanned, e))?;
+        let lines = crate::jsonl::Reader::new(
+            Path::new(&shown).into(),
+            Box::new(BufReader::new(reader)),
+            crate::jsonl::RECORD_MAX_BYTES,
+        );
+        let (resumed, good_end) = scan(lines, &shown, expected)?;
         if resumed.truncated > 0 {
             f.set_len(good_end).map_err(|e| io(&scanned, e))?;
             f.sync_data().map_err(|e| io(&scanned, e))?;
@@ -195,31 +201,32 @@ impl JsonlWriter {
 }
 
 /// The complete records of an output file and the byte offset just after the last of them.
-fn scan(mut reader: impl BufRead, path: &str, expected: Option<&Run>) -> Result<(Resumed, u64)> {
+fn scan(lines: crate::jsonl::Reader, path: &str, expected: Option<&Run>) -> Result<(Resumed, u64)> {
     let mut resumed = Resumed::default();
-    let (mut offset, mut line_no) = (0u64, 0usize);
-    let mut line = Vec::new();
-    loop {
-        line.clear();
-        let n = reader.read_until(b'\n', &mut line).map_err(|e| Error::Write {
-            what: path.into(),
-            source: e,
+    let mut offset = 0u64;
+    for line in lines {
+        let line = line.map_err(|e| match e {
+            crate::error::RecordError::Unreadable { source, .. } => Error::Write {
+                what: path.into(),
+                source,
+            },
+            other => Error::Parse {
+                path: path.into(),
+                line: other.source_location().line.unwrap_or(0),
+                message: format!("{other}; cannot resume into this file (is it the output of an earlier run?)"),
+            },
         })?;
-        if n == 0 {
-            return Ok((resumed, offset));
-        }
-        if line.last() != Some(&b'\n') {
+        if !line.complete() {
             // the kill cut this line: everything before it stands
-            resumed.truncated = n as u64;
+            resumed.truncated = line.len;
             return Ok((resumed, offset));
         }
-        line_no += 1;
         let bad = |message: String| Error::Parse {
             path: path.into(),
-            line: line_no,
+            line: line.no,
             message: format!("{message}; cannot resume into this file (is it the output of an earlier run?)"),
         };
-        let record: IdOnly = serde_json::from_slice(&line).map_err(|e| bad(format!("not a record: {e}")))?;
+        let record: IdOnly = serde_json::from_slice(&line.bytes).map_err(|e| bad(format!("not a record: {e}")))?;
         if record.schema_version != Some(SCHEMA_VERSION) {
             let found = record.schema_version.map_or("none".to_string(), |v| v.to_string());
             return Err(bad(format!(
@@ -234,11 +241,12 @@ fn scan(mut reader: impl BufRead, path: &str, expected: Option<&Run>) -> Result<
                 )));
             }
         }
-        if let Some(first) = resumed.done.insert(record.id.clone(), line_no) {
+        if let Some(first) = resumed.done.insert(record.id.clone(), line.no) {
             return Err(bad(format!("id {:?} again (first on line {first})", record.id)));
         }
-        offset += n as u64;
+        offset += line.len;
     }
+    Ok((resumed, offset))
 }
 
 #[cfg(test)]

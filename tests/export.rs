@@ -180,3 +180,65 @@ fn the_prodigy_export_loads_in_spacy() {
         "{stdout}"
     );
 }
+
+#[test]
+fn a_bad_line_in_the_middle_of_export_and_report_input_is_reported_and_the_rest_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let (input, records) = annotated(dir.path());
+    let good = std::fs::read(&input).unwrap();
+    let lines: Vec<&[u8]> = good.split_inclusive(|&b| b == b'\n').collect();
+    // a byte-order mark before line 1, then invalid UTF-8 (line 3) and a non-record (line 4)
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend_from_slice(lines[0]);
+    bytes.extend_from_slice(lines[1]);
+    bytes.extend_from_slice(b"{\"id\": \"x\xFF\"}\n{\"id\": 3}\n");
+    for l in &lines[2..] {
+        bytes.extend_from_slice(l);
+    }
+    let bad_input = dir.path().join("bad.jsonl");
+    std::fs::write(&bad_input, bytes).unwrap();
+
+    let out = dir.path().join("doccano.jsonl");
+    let o = Command::new(BIN)
+        .args(["export", "--format", "doccano"])
+        .arg(&bad_input)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    common::assert_errors(
+        &errors,
+        &[
+            &["bad.jsonl:3", "invalid UTF-8"],
+            &["bad.jsonl:4", "not an annotated record"],
+        ],
+    );
+    let ids: Vec<String> = jsonl(&out)
+        .iter()
+        .map(|t| t["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        ids,
+        records.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
+        "{stderr}"
+    );
+
+    let page = dir.path().join("report.html");
+    let o = Command::new(BIN)
+        .arg("report")
+        .arg(&bad_input)
+        .arg("-o")
+        .arg(&page)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("report of 5 records") && stderr.contains("bad.jsonl:3"),
+        "{stderr}"
+    );
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(records.iter().all(|r| html.contains(&r.id)));
+}

@@ -14,13 +14,12 @@
 //! scored.
 
 use std::collections::{HashMap, HashSet};
-use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
 use crate::corpus::Source;
-use crate::error::{Error, RecordError, Result};
+use crate::error::{RecordError, Result};
 use crate::eval::spans::LabeledSpan;
 use crate::text::CharOffsets;
 
@@ -233,52 +232,29 @@ impl Side {
 /// Reads a JSONL file of gold or predicted records (`-` for stdin). Records that cannot be used
 /// come back as errors; the file itself failing to open or read is fatal.
 pub fn read_docs(path: &Path) -> Result<Side> {
-    let read_err = |e| Error::Read {
-        path: path.to_path_buf(),
-        source: e,
-    };
-    let input: Box<dyn Read> = if path == Path::new("-") {
-        Box::new(std::io::stdin().lock())
-    } else {
-        Box::new(std::fs::File::open(path).map_err(read_err)?)
-    };
-    let mut reader = BufReader::new(input);
+    let reader = crate::jsonl::Reader::open_records(path)?;
     let (mut docs, mut errors) = (Vec::<Doc>::new(), Vec::new());
     let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut buf = Vec::new();
-    for line_no in 1.. {
-        buf.clear();
-        if reader.read_until(b'\n', &mut buf).map_err(read_err)? == 0 {
-            break;
-        }
-        let source = Source {
-            path: PathBuf::from(path),
-            line: Some(line_no),
-            id: None,
-        };
-        let line = match std::str::from_utf8(&buf) {
+    for line in reader {
+        let line = match line {
+            Ok(l) if l.is_blank() => continue,
             Ok(l) => l,
             Err(e) => {
-                errors.push(RecordError::InvalidUtf8 {
-                    source_: source,
-                    byte_offset: e.valid_up_to(),
-                });
+                errors.push(e);
                 continue;
             }
         };
-        let line = if line_no == 1 {
-            line.trim_start_matches('\u{feff}')
-        } else {
-            line
+        let source = Source {
+            path: PathBuf::from(path),
+            line: Some(line.no),
+            id: None,
         };
-        if line.trim().is_empty() {
-            continue;
-        }
-        match Doc::parse(line, source) {
+        let parsed = crate::jsonl::text(line.content(), &source).and_then(|text| Doc::parse(text, source.clone()));
+        match parsed {
             Ok(doc) => match seen.get(&doc.id) {
                 Some(first) => errors.push(doc.invalid(format!("id seen before, on line {first}"))),
                 None => {
-                    seen.insert(doc.id.clone(), line_no);
+                    seen.insert(doc.id.clone(), line.no);
                     docs.push(doc);
                 }
             },
