@@ -6,7 +6,8 @@
 
 For every record: the article exists; entity offsets slice the text to `text` (code points, end
 exclusive), labels are in the tag set, entities do not overlap; actors have a known kind, states
-a valid ISO 3166-1 alpha-3 code (models/gazetteer/states.tsv), mentions slice inside the text and
+a valid ISO 3166-1 alpha-3 code (models/gazetteer/states.tsv), mentions (none for a speaker known
+only from the page) slice inside the text and
 names are unique; stances name an actor of the article (and its code), a target of
 models/targets.tsv, a polarity, and evidence found verbatim at `evidence_start`; one stance per
 (actor, target). With --split: every labelled article in exactly one split and no event in two.
@@ -70,9 +71,8 @@ def check_record(rec, text, codes, targets):
                 out.append(f"actor {name!r}: state code {code!r} is no ISO 3166-1 alpha-3 code")
         elif code is not None:
             out.append(f"actor {name!r}: a {a.get('kind')} has no code")
+        # no mention is allowed: a statement's speaker known only from the page (corpus/README.md)
         mentions = a.get("mentions", [])
-        if not mentions:
-            out.append(f"actor {name!r}: no mention")
         for m in mentions:
             if not (isinstance(m, list) and len(m) == 2 and all(isinstance(x, int) for x in m)
                     and 0 <= m[0] < m[1] <= n):

@@ -2,7 +2,7 @@
 # Installs what cyberstance needs, project-local and idempotent, then annotates the sample corpus.
 #   scripts/setup.sh            ONNX Runtime library (pinned PyPI wheel) in .runtime/, release build,
 #                               corpus/seeds annotated into out/seeds.jsonl
-#   scripts/setup.sh --python   also the pinned Python environment in .venv/ (training, export,
+#   scripts/setup.sh --python   also the pinned Python environment in .venv/ (training, export, plots,
 #                               seqeval/nervaluate cross-checks, the transformers benchmark peer)
 #   scripts/setup.sh --bench    also .venv/ and .venv-bench/ (spaCy en_core_web_md 3.8, the other
 #                               peer of scripts/bench.sh)
