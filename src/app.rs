@@ -1,9 +1,9 @@
 //! The subcommands, called by the binary with parsed arguments. Returns what the binary needs to
 //! pick an exit code.
 
-use crate::actors::{gazetteer, Linker};
+use crate::actors::Linker;
 use crate::annotate::{annotate, Summary};
-use crate::backend::onnx::{default_library, quantizes_per_call, OnnxBackend};
+use crate::backend::onnx::{quantizes_per_call, OnnxBackend};
 use crate::backend::{BackendKind, Network, Pool};
 use std::collections::HashMap;
 use std::io::Write;
@@ -11,17 +11,21 @@ use std::io::Write;
 use crate::cli::{
     AnnotateArgs, EvalArgs, EvalConllArgs, ExportArgs, ModelArgs, ReportArgs, ReportPageArgs, StanceArgs,
 };
-use crate::config::{default_model_dir, ModelDir};
+use crate::config::ModelDir;
 use crate::error::{Error, Result};
 use crate::eval::data::{pair, read_docs};
 use crate::eval::report::{check_floors, entities_table, evaluate, FloorOutcome};
 use crate::output::JsonlWriter;
 use crate::pipeline::{Annotator, RunOptions};
 use crate::progress::Progress;
+use crate::settings::Settings;
+use crate::stance::cues::Cues;
 use crate::stance::{self, encoder::SentenceEncoder, Stancer};
+use std::collections::HashSet;
 
-/// Sets the thread count once for the whole process and builds the model.
-pub fn build_annotator(args: &ModelArgs) -> Result<Annotator> {
+/// Sets the thread count once for the whole process and builds the model; `abbreviations` keep
+/// sentences whole (from the cues file).
+pub fn build_annotator(args: &ModelArgs, settings: &Settings, abbreviations: HashSet<String>) -> Result<Annotator> {
     let threads = threads(args);
     if threads == 0 || args.batch_size == 0 {
         return Err(Error::Option {
@@ -31,10 +35,9 @@ pub fn build_annotator(args: &ModelArgs) -> Result<Annotator> {
     }
     // The global pool can only be set once; a second call (tests) keeps the first setting.
     let _ = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global();
-    let model = ModelDir::open(&args.model.clone().unwrap_or_else(default_model_dir))?;
+    let model = ModelDir::open(&settings.model)?;
     let onnx = args.onnx.clone().unwrap_or_else(|| model.onnx());
-    let (pool, batch_size) = model_pool(args, &model.dir, &onnx, Network::Tagger, threads)?;
-    let abbreviations = stance::cues::Cues::load(&stance::cues::default_file())?.abbreviation;
+    let (pool, batch_size) = model_pool(args, settings, &model.dir, &onnx, Network::Tagger, threads)?;
     Ok(Annotator::new(
         &model,
         pool,
@@ -48,17 +51,16 @@ pub fn build_annotator(args: &ModelArgs) -> Result<Annotator> {
 }
 
 /// The stance stage, unless `--no-stances`: targets, cues, settings and the sentence encoder.
-pub fn build_stancer(args: &StanceArgs, model: &ModelArgs) -> Result<Option<Stancer>> {
+pub fn build_stancer(args: &StanceArgs, model: &ModelArgs, settings: &Settings, cues: Cues) -> Result<Option<Stancer>> {
     if args.no_stances {
         return Ok(None);
     }
-    let targets = stance::targets::load(&args.targets.clone().unwrap_or_else(stance::targets::default_file))?;
-    let cues = stance::cues::Cues::load(&stance::cues::default_file())?;
-    let mut params = stance::Params::load(&stance::default_config())?;
+    let targets = stance::targets::load(&settings.targets)?;
+    let mut params = stance::Params::load(&settings.stance_config)?;
     params.threshold = args.stance_threshold.unwrap_or(params.threshold);
     params.keyword_threshold = args.keyword_threshold.unwrap_or(params.keyword_threshold);
     params.signals = args.stance_signals;
-    let dir = args.encoder.clone().unwrap_or_else(stance::encoder::default_dir);
+    let dir = settings.encoder.clone();
     let onnx = match &args.encoder_onnx {
         Some(file) => file.clone(),
         None => SentenceEncoder::onnx(&dir)?,
@@ -76,7 +78,7 @@ pub fn build_stancer(args: &StanceArgs, model: &ModelArgs) -> Result<Option<Stan
             ),
         });
     }
-    let (pool, batch_size) = model_pool(model, &dir, &onnx, Network::Encoder, threads(model))?;
+    let (pool, batch_size) = model_pool(model, settings, &dir, &onnx, Network::Encoder, threads(model))?;
     let encoder = SentenceEncoder::new(&dir, pool, batch_size)?;
     Ok(Some(Stancer::new(targets, cues, encoder, params)?))
 }
@@ -84,13 +86,14 @@ pub fn build_stancer(args: &StanceArgs, model: &ModelArgs) -> Result<Option<Stan
 /// The model's worker pool on the chosen backend, and the batch size to run it with.
 fn model_pool(
     args: &ModelArgs,
+    settings: &Settings,
     dir: &std::path::Path,
     onnx: &std::path::Path,
     network: Network,
     threads: usize,
 ) -> Result<(Pool, usize)> {
     match args.backend {
-        BackendKind::Onnx => onnx_pool(onnx, args, threads),
+        BackendKind::Onnx => onnx_pool(onnx, &settings.ort_lib, args.batch_size, threads),
         BackendKind::Torch => torch_pool(dir, network, args, threads),
     }
 }
@@ -124,10 +127,14 @@ fn torch_pool(_: &std::path::Path, _: Network, _: &ModelArgs, _: usize) -> Resul
 /// One single-threaded ONNX Runtime session per worker thread, loaded side by side, and the batch
 /// size to run them with: `--batch-size`, or 1 for a model that quantises activations per call
 /// (its results must not depend on what shares a call).
-fn onnx_pool(onnx: &std::path::Path, args: &ModelArgs, threads: usize) -> Result<(Pool, usize)> {
-    let library = args.ort_lib.clone().unwrap_or_else(default_library);
-    let pool = Pool::load(threads, || OnnxBackend::load(onnx, &library, 1))?;
-    let batch_size = if quantizes_per_call(onnx)? { 1 } else { args.batch_size };
+fn onnx_pool(
+    onnx: &std::path::Path,
+    library: &std::path::Path,
+    batch_size: usize,
+    threads: usize,
+) -> Result<(Pool, usize)> {
+    let pool = Pool::load(threads, || OnnxBackend::load(onnx, library, 1))?;
+    let batch_size = if quantizes_per_call(onnx)? { 1 } else { batch_size };
     Ok((pool, batch_size))
 }
 
@@ -137,11 +144,13 @@ fn threads(args: &ModelArgs) -> usize {
 }
 
 pub fn run_annotate(args: &AnnotateArgs) -> Result<Summary> {
-    let mut annotator = build_annotator(&args.model)?;
-    let linker = Linker::load(&args.gazetteer.clone().unwrap_or_else(gazetteer::default_dir))?;
-    let mut stancer = build_stancer(&args.stance, &args.model)?;
+    let settings = Settings::resolve(&args.model, Some(&args.stance), args.gazetteer.as_deref());
+    let cues = Cues::load(&settings.cues)?;
+    let mut annotator = build_annotator(&args.model, &settings, cues.abbreviation.clone())?;
+    let linker = Linker::load(&settings.gazetteer)?;
+    let mut stancer = build_stancer(&args.stance, &args.model, &settings, cues)?;
     crate::outfile::refuse_inputs(std::path::Path::new(&args.output), &args.inputs)?;
-    let run = crate::fingerprint::of_annotate(args)?;
+    let run = crate::fingerprint::of_annotate(args, &settings)?;
     annotator.model.run = Some(run.clone());
     let (mut out, resumed) = if args.resume {
         JsonlWriter::resume(&args.output, Some(&run))?
@@ -268,7 +277,9 @@ fn print_report<T: serde::Serialize>(report: &T, table: impl FnOnce() -> String,
 /// `eval-conll`: true when every floor is met.
 pub fn run_eval_conll(args: &EvalConllArgs) -> Result<bool> {
     let docs = crate::eval::conll::read_iob2(&args.file)?;
-    let mut annotator = build_annotator(&args.model)?;
+    let settings = Settings::resolve(&args.model, None, None);
+    let abbreviations = Cues::load(&settings.cues)?.abbreviation;
+    let mut annotator = build_annotator(&args.model, &settings, abbreviations)?;
     let result = crate::eval::conll::evaluate(&mut annotator, &docs, 256)?;
     if let Some(path) = &args.write_tags {
         crate::eval::conll::write_tags(path, &docs, &result.predicted)?;
@@ -294,7 +305,7 @@ pub fn run_eval_conll(args: &EvalConllArgs) -> Result<bool> {
 
 /// `export`: true when every input line was a record.
 pub fn run_export(args: &ExportArgs) -> Result<bool> {
-    let abbreviations = stance::cues::Cues::load(&stance::cues::default_file())?.abbreviation;
+    let abbreviations = Cues::load(&stance::cues::default_file())?.abbreviation;
     crate::outfile::refuse_inputs(std::path::Path::new(&args.output), &[&args.input])?;
     let (n, bad) = crate::export::export(&args.input, args.format, &args.output, &abbreviations)?;
     eprintln!("exported {n} records, {bad} lines skipped");

@@ -10,6 +10,7 @@ use crate::eval::report::Floor;
 #[command(
     name = "cyberstance",
     version,
+    args_override_self = true,
     about = "Annotate news on cyber threats and international security: entities as JSONL, scored against hand labels"
 )]
 pub struct Cli {

@@ -29,7 +29,10 @@ pub fn default_model_dir() -> PathBuf {
     shipped("CYBERSTANCE_MODEL", "models/ner-minilm-conll03")
 }
 
+/// `config.json` of a model directory. Unknown keys are errors (a misspelt key would otherwise be
+/// a default taken silently); the keys only the Python side reads are named and ignored.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ModelConfig {
     #[serde(default = "default_name")]
     pub name: String,
@@ -40,6 +43,17 @@ pub struct ModelConfig {
     pub max_len: usize,
     /// ONNX file used unless `--onnx` names another.
     pub default_onnx: String,
+    /// Read by the training and export scripts only.
+    #[serde(default, rename = "architecture")]
+    _architecture: serde::de::IgnoredAny,
+    #[serde(default, rename = "label2id")]
+    _label2id: serde::de::IgnoredAny,
+    #[serde(default, rename = "num_shapes")]
+    _num_shapes: serde::de::IgnoredAny,
+    #[serde(default, rename = "encoder")]
+    _encoder: serde::de::IgnoredAny,
+    #[serde(default, rename = "bert")]
+    _bert: serde::de::IgnoredAny,
 }
 
 fn default_name() -> String {

@@ -9,9 +9,10 @@ use sha2::{Digest, Sha256};
 
 use crate::backend::BackendKind;
 use crate::cli::AnnotateArgs;
-use crate::config::{default_model_dir, ModelDir};
+use crate::config::ModelDir;
 use crate::error::{Error, Result};
 use crate::record::{Run, SCHEMA_VERSION};
+use crate::settings::Settings;
 use crate::stance;
 
 /// The first 16 hex digits of the SHA-256 of the files' bytes, in order.
@@ -34,9 +35,9 @@ fn dir_files(dir: &Path, names: &[&str]) -> Vec<PathBuf> {
 }
 
 /// The run's components and their checksums; `fingerprint` over all of them comes first.
-pub fn of_annotate(args: &AnnotateArgs) -> Result<Run> {
+pub fn of_annotate(args: &AnnotateArgs, settings: &Settings) -> Result<Run> {
     let m = &args.model;
-    let model = ModelDir::open(&m.model.clone().unwrap_or_else(default_model_dir))?;
+    let model = ModelDir::open(&settings.model)?;
     let ner_weights = match m.backend {
         BackendKind::Onnx => m.onnx.clone().unwrap_or_else(|| model.onnx()),
         BackendKind::Torch => model.dir.join("model.safetensors"),
@@ -49,7 +50,7 @@ pub fn of_annotate(args: &AnnotateArgs) -> Result<Run> {
     if s.no_stances {
         parts.push(("encoder", "none".into()));
     } else {
-        let dir = s.encoder.clone().unwrap_or_else(stance::encoder::default_dir);
+        let dir = settings.encoder.clone();
         let weights = match (m.backend, &s.encoder_onnx) {
             (BackendKind::Torch, _) => dir.join("model.safetensors"),
             (BackendKind::Onnx, Some(f)) => f.clone(),
@@ -59,19 +60,17 @@ pub fn of_annotate(args: &AnnotateArgs) -> Result<Run> {
             "encoder",
             checksum(&[weights, dir.join("config.json"), dir.join("tokenizer.json")])?,
         ));
-        let targets = s.targets.clone().unwrap_or_else(stance::targets::default_file);
-        parts.push(("targets", checksum(&[targets])?));
-        parts.push(("stance_config", checksum(&[stance::default_config()])?));
+        parts.push(("targets", checksum(std::slice::from_ref(&settings.targets))?));
+        parts.push(("stance_config", checksum(std::slice::from_ref(&settings.stance_config))?));
     }
-    let gazetteer = args
-        .gazetteer
-        .clone()
-        .unwrap_or_else(crate::actors::gazetteer::default_dir);
     parts.push((
         "gazetteer",
-        checksum(&dir_files(&gazetteer, &["states.tsv", "bodies.tsv", "words.tsv"]))?,
+        checksum(&dir_files(
+            &settings.gazetteer,
+            &["states.tsv", "bodies.tsv", "words.tsv"],
+        ))?,
     ));
-    parts.push(("cues", checksum(&[stance::cues::default_file()])?));
+    parts.push(("cues", checksum(std::slice::from_ref(&settings.cues))?));
     let given = |x: Option<f32>| x.map_or("default".to_string(), |x| x.to_string());
     parts.push((
         "options",

@@ -26,6 +26,7 @@ pub mod pipeline;
 pub mod progress;
 pub mod record;
 pub mod report;
+pub mod settings;
 pub mod stance;
 pub mod text;
 pub mod tokenize;

@@ -4,7 +4,7 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use cyberstance::app;
 use cyberstance::cli::{Cli, Command};
 
@@ -12,7 +12,10 @@ const EXIT_RECORDS_FAILED: u8 = 1;
 const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match cyberstance::settings::with_config_file(std::env::args_os().collect(), &Cli::command()) {
+        Ok(argv) => Cli::from_arg_matches(&Cli::command().get_matches_from(argv)).unwrap_or_else(|e| e.exit()),
+        Err(e) => return fail(&e),
+    };
     let outcome = match &cli.command {
         Command::Annotate(args) => app::run_annotate(args).map(|s| s.failed == 0),
         Command::Eval(args) => app::run_eval(args),
@@ -24,17 +27,20 @@ fn main() -> ExitCode {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(EXIT_RECORDS_FAILED),
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
-        Err(e) => {
-            let mut msg = format!("error: {e}");
-            let mut source = std::error::Error::source(&e);
-            while let Some(s) = source {
-                msg.push_str(&format!(": {s}"));
-                source = s.source();
-            }
-            eprintln!("{}", cyberstance::error::one_line(&msg));
-            ExitCode::from(EXIT_ERROR)
-        }
+        Err(e) => fail(&e),
     }
+}
+
+/// Prints the error with its causes on one line; exit status 2.
+fn fail(e: &cyberstance::Error) -> ExitCode {
+    let mut msg = format!("error: {e}");
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    eprintln!("{}", cyberstance::error::one_line(&msg));
+    ExitCode::from(EXIT_ERROR)
 }
 
 fn is_broken_pipe(e: &cyberstance::Error) -> bool {

@@ -17,13 +17,23 @@ pub fn default_dir() -> PathBuf {
     crate::config::shipped("CYBERSTANCE_ENCODER", "models/all-minilm-l6-v2")
 }
 
+/// The encoder's `config.json`; unknown keys are errors, those only scripts read are ignored.
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct EncoderConfig {
     hidden_size: usize,
     max_tokens: usize,
     /// The ONNX file run by default.
     #[serde(default = "default_onnx")]
     default_onnx: String,
+    #[serde(default, rename = "source")]
+    _source: serde::de::IgnoredAny,
+    #[serde(default, rename = "pooling")]
+    _pooling: serde::de::IgnoredAny,
+    #[serde(default, rename = "normalize")]
+    _normalize: serde::de::IgnoredAny,
+    #[serde(default, rename = "bert")]
+    _bert: serde::de::IgnoredAny,
 }
 
 fn default_onnx() -> String {

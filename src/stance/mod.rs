@@ -67,8 +67,10 @@ impl Signals {
     }
 }
 
-/// Decision settings (`models/stance/config.json`, overridable from the command line).
+/// Decision settings (`models/stance/config.json`, overridable from the command line); unknown
+/// keys are errors.
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Params {
     pub threshold: f32,
     pub keyword_threshold: f32,
