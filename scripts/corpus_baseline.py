@@ -38,6 +38,19 @@ def score(binary, gold_lines, pred_lines):
         return json.loads(out.stdout)
 
 
+def table_by(reports, splits, title, what, figures):
+    """A table of F1 (gold count) per key of `figures(report)`, one column per split."""
+    kind = "strict" if what == "label" else "triple"
+    print(f"\n{title}, {kind} F1 (gold count)\n\n| {what} | " + " | ".join(splits) + " |")
+    print("|---" * (len(splits) + 1) + "|")
+    for key in sorted({k for r in reports.values() for k in figures(r)}):
+        cells = []
+        for s in splits:
+            x = figures(reports[s]).get(key)
+            cells.append(f"{x['f1']:.3f} ({x['support']})" if x else "-")
+        print(f"| {key} | " + " | ".join(cells) + " |")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("pred", type=Path)
@@ -74,22 +87,8 @@ def main():
     ]
     for name, get in rows:
         print(f"| {name} | " + " | ".join(get(reports[s]) for s in args.splits) + " |")
-    print(f"\nEntities by label, strict F1 (gold count)\n\n| label | {cols} |\n{rule}")
-    labels = sorted({l for r in reports.values() for l in r["entities"]["per_label"]})
-    for l in labels:
-        cells = []
-        for s in args.splits:
-            x = reports[s]["entities"]["per_label"].get(l)
-            cells.append(f"{x['f1']:.3f} ({x['support']})" if x else "-")
-        print(f"| {l} | " + " | ".join(cells) + " |")
-    print(f"\nStances by target, triple F1 (gold count)\n\n| target | {cols} |\n{rule}")
-    targets = sorted({t for r in reports.values() for t in r["stances"]["per_target"]})
-    for t in targets:
-        cells = []
-        for s in args.splits:
-            x = reports[s]["stances"]["per_target"].get(t)
-            cells.append(f"{x['f1']:.3f} ({x['support']})" if x else "-")
-        print(f"| {t} | " + " | ".join(cells) + " |")
+    table_by(reports, args.splits, "Entities by label", "label", lambda r: r["entities"]["per_label"])
+    table_by(reports, args.splits, "Stances by target", "target", lambda r: r["stances"]["per_target"])
     print(f"\nBy genre: entity strict F1 / stance triple F1 (articles)\n\n| genre | {cols} |\n{rule}")
     for g in sorted(set(genre.values())):
         cells = []
