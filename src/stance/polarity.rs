@@ -92,37 +92,6 @@ pub fn near(words: &[&str], at: usize, cues: &Cues) -> Polarity {
     }
 }
 
-/// Byte spans of the clauses of a sentence `[s, e)`: split at semicolons and before "but",
-/// "while", "whereas", "however", "although".
-pub fn clauses(text: &str, (s, e): (usize, usize)) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut start = s;
-    let sentence = &text[s..e];
-    for (i, w) in unicode_segmentation::UnicodeSegmentation::split_word_bound_indices(sentence) {
-        let cut = match w {
-            ";" => Some(s + i + 1),
-            _ if matches!(
-                w.to_lowercase().as_str(),
-                "but" | "while" | "whereas" | "however" | "although"
-            ) =>
-            {
-                Some(s + i)
-            }
-            _ => None,
-        };
-        if let Some(c) = cut {
-            if c > start {
-                out.push((start, c));
-                start = c;
-            }
-        }
-    }
-    if e > start {
-        out.push((start, e));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,19 +165,6 @@ mod tests {
         assert_eq!(
             near_keyword("Russia rejected a new treaty on hospitals", "treaty"),
             Polarity::Oppose
-        );
-    }
-
-    #[test]
-    fn clauses_split_at_contrast() {
-        let t = "France backs the OEWG; it rejects a treaty, but welcomes norms.";
-        let c: Vec<&str> = clauses(t, (0, t.len()))
-            .into_iter()
-            .map(|(s, e)| t[s..e].trim())
-            .collect();
-        assert_eq!(
-            c,
-            ["France backs the OEWG;", "it rejects a treaty,", "but welcomes norms."]
         );
     }
 }

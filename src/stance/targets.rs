@@ -5,6 +5,7 @@
 //! and hyphens ignored, a trailing `*` matching any ending). The description and exemplars are
 //! embedded once; keywords give the lexical signal.
 
+pub use crate::text::words::match_words;
 use std::path::{Path, PathBuf};
 
 use crate::error::Result;
@@ -22,15 +23,6 @@ pub struct Target {
 /// `models/targets.tsv`, or `$CYBERSTANCE_TARGETS`.
 pub fn default_file() -> PathBuf {
     crate::config::shipped("CYBERSTANCE_TARGETS", "models/targets.tsv")
-}
-
-/// Lower-case words of a text for keyword matching: hyphens and apostrophes split words too
-/// ("capacity-building" -> "capacity", "building"), so spellings with and without them agree.
-pub fn match_words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
 }
 
 impl Target {
