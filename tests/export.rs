@@ -167,7 +167,7 @@ fn the_prodigy_export_loads_in_spacy() {
     let path = dir.path().join("prodigy.jsonl");
     export(&input, "prodigy", &path);
     let o = Command::new(&python)
-        .arg(repo().join("scripts/check_spacy_export.py"))
+        .arg(repo().join("scripts/check/check_spacy_export.py"))
         .arg(&path)
         .arg(dir.path().join("seeds.spacy"))
         .output()

@@ -1,4 +1,4 @@
-//! `scripts/spark_annotate.py` (PySpark, local mode) over a sharded input writes the same records
+//! `scripts/spark/spark_annotate.py` (PySpark, local mode) over a sharded input writes the same records
 //! as one `annotate` run over the same input. Runs when .venv-spark exists (scripts/setup.sh
 //! --spark; CI requires it with CYBERSTANCE_REQUIRE_SPARK). Needs Java and the ONNX Runtime of
 //! scripts/setup.sh.
@@ -50,7 +50,7 @@ fn spark_pipe_output_equals_a_single_run() {
 
     let out = dir.path().join("out");
     let spark = Command::new(&python)
-        .arg(repo().join("scripts/spark_annotate.py"))
+        .arg(repo().join("scripts/spark/spark_annotate.py"))
         .arg(&shards)
         .arg(&out)
         .args(["--master", "local[2]"])

@@ -10,7 +10,7 @@
    --resume; every SAMPLE seconds the trace gets elapsed time, records written and RSS. At the end
    the output must hold every id once, in input order.
 
-    python3 scripts/soak.py [N] [--kill-at 0.4] [--sample 10] [--out bench-out/soak]
+    python3 scripts/bench/soak.py [N] [--kill-at 0.4] [--sample 10] [--out bench-out/soak]
 Nothing it builds is committed (bench-out/ is ignored).
 """
 
@@ -25,7 +25,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / "target" / "release" / "cyberstance"
 
 

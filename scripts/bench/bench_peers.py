@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""The peers that scripts/bench.sh runs beside `cyberstance annotate`, on the same corpora:
+"""The peers that scripts/bench/bench.sh runs beside `cyberstance annotate`, on the same corpora:
 
-    .venv/bin/python scripts/bench_peers.py hf CORPUS.jsonl [--conll TEST.iob2]
-    .venv-bench/bin/python scripts/bench_peers.py spacy CORPUS.jsonl [--ner-only] [--conll TEST.iob2]
+    .venv/bin/python scripts/bench/bench_peers.py hf CORPUS.jsonl [--conll TEST.iob2]
+    .venv-bench/bin/python scripts/bench/bench_peers.py spacy CORPUS.jsonl [--ner-only] [--conll TEST.iob2]
 
 `hf`: the Hugging Face `transformers` token-classification pipeline on the project's own NER
 weights (models/ner-minilm-conll03/model.safetensors, the same fp16 weights the ONNX files come
@@ -26,8 +26,9 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts" / "bench"))  # bench_corpus
+sys.path.insert(0, str(ROOT / "scripts" / "model"))  # nerlib
 MODEL = ROOT / "models" / "ner-minilm-conll03"
 
 

@@ -2,20 +2,20 @@
 # cyberstance against its peers, in one run, on the same corpora and machine:
 #   cyberstance   `annotate` end to end (NER + actors + stances), model load included
 #   hf            the transformers token-classification pipeline on the same NER weights (fp32,
-#                 batch 32, stride 32; scripts/bench_peers.py), model load excluded
+#                 batch 32, stride 32; scripts/bench/bench_peers.py), model load excluded
 #   spacy         spaCy en_core_web_md 3.8, nlp.pipe batch 32, full pipeline; spacy-ner: only its NER
-# Corpora (scripts/bench_corpus.py, built at run time from ../shared): the CoNLL-2003 test documents
+# Corpora (scripts/bench/bench_corpus.py, built at run time from ../shared): the CoNLL-2003 test documents
 # as articles, and the seed articles x40. Prints articles/s, words/s, subword tokens/s (the MiniLM
 # tokenizer's count for every system), peak RSS, CoNLL-2003 test strict F1, and the ratios.
-#   scripts/bench.sh [CONLL_DIR]        (needs scripts/setup.sh --bench once, for .venv and .venv-bench)
+#   scripts/bench/bench.sh [CONLL_DIR]        (needs scripts/setup.sh --bench once, for .venv and .venv-bench)
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 conll=${1:-${CONLL2003_DIR:-../shared/data/conll2003}}
 out=bench-out
 mkdir -p "$out"
 [ -x .venv/bin/python ] && [ -x .venv-bench/bin/python ] || { echo "bench.sh: run scripts/setup.sh --bench first" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "bench.sh: needs GNU time (/usr/bin/time; Debian package 'time') for peak RSS" >&2; exit 2; }
-python3 scripts/bench_corpus.py "$conll" "$out"
+python3 scripts/bench/bench_corpus.py "$conll" "$out"
 cargo build --release --locked --quiet
 results="$out/results.jsonl"
 : > "$results"
@@ -46,16 +46,16 @@ PY
 for corpus in conll-test seeds-x40; do
   in="$out/$corpus.jsonl"
   timed cyberstance "$corpus" ./target/release/cyberstance annotate "$in" -o "$out/$corpus.out.jsonl"
-  timed hf "$corpus" .venv/bin/python scripts/bench_peers.py hf "$in"
-  timed spacy "$corpus" .venv-bench/bin/python scripts/bench_peers.py spacy "$in"
-  timed spacy-ner "$corpus" .venv-bench/bin/python scripts/bench_peers.py spacy "$in" --ner-only
+  timed hf "$corpus" .venv/bin/python scripts/bench/bench_peers.py hf "$in"
+  timed spacy "$corpus" .venv-bench/bin/python scripts/bench/bench_peers.py spacy "$in"
+  timed spacy-ner "$corpus" .venv-bench/bin/python scripts/bench/bench_peers.py spacy "$in" --ner-only
 done
 
 # CoNLL-2003 test F1 of each, the same projection of entities onto CoNLL words
 test_file="$conll/conll2003_test.iob2"
 f1_cs=$(./target/release/cyberstance eval-conll "$test_file" --json | python3 -c "import json,sys; print(json.load(sys.stdin)['entities']['strict']['f1'])")
-f1_hf=$(.venv/bin/python scripts/bench_peers.py hf "$out/conll-test.jsonl" --conll "$test_file" 2>/dev/null | python3 -c "import json,sys; print(json.loads(sys.stdin.read().strip().splitlines()[-1])['conll_f1'])")
-f1_sp=$(.venv-bench/bin/python scripts/bench_peers.py spacy "$out/conll-test.jsonl" --ner-only --conll "$test_file" 2>/dev/null | python3 -c "import json,sys; print(json.loads(sys.stdin.read().strip().splitlines()[-1])['conll_f1'])")
+f1_hf=$(.venv/bin/python scripts/bench/bench_peers.py hf "$out/conll-test.jsonl" --conll "$test_file" 2>/dev/null | python3 -c "import json,sys; print(json.loads(sys.stdin.read().strip().splitlines()[-1])['conll_f1'])")
+f1_sp=$(.venv-bench/bin/python scripts/bench/bench_peers.py spacy "$out/conll-test.jsonl" --ner-only --conll "$test_file" 2>/dev/null | python3 -c "import json,sys; print(json.loads(sys.stdin.read().strip().splitlines()[-1])['conll_f1'])")
 
 python3 - "$results" "$f1_cs" "$f1_hf" "$f1_sp" <<'PY'
 import json, sys

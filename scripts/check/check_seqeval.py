@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Cross-check `cyberstance eval-conll --write-tags FILE` with the seqeval package.
 
-    .venv/bin/python scripts/seqeval_check.py FILE
+    .venv/bin/python scripts/check/check_seqeval.py FILE
 prints seqeval's strict (IOB2) and default-mode micro F1, overall and per type, as JSON."""
 import json
 import sys

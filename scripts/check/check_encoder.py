@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Checks the ONNX sentence encoder built by scripts/build_encoder.py against sentence-transformers
+"""Checks the ONNX sentence encoder built by scripts/model/build_encoder.py against sentence-transformers
 on the same weights (the pinned .venv from `scripts/setup.sh --python`):
 
-    .venv/bin/python scripts/check_encoder.py [MODEL_DIR] [SENTENCES_FILE]
+    .venv/bin/python scripts/check/check_encoder.py [MODEL_DIR] [SENTENCES_FILE]
 
 Embeds each sentence with both (mean pooling over the attention mask, L2-normalised) and prints
 the largest absolute difference and the smallest cosine between the two, for the fp32 graph

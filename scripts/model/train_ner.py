@@ -251,7 +251,7 @@ def main():
     out.mkdir(parents=True, exist_ok=True)
     (out / "metrics.json").write_text(json.dumps(metrics, indent=1) + "\n")
     if not args.no_export:
-        from export import export_all
+        from export_model import export_all
         export_all(model, tok, out, metrics)
     print(f"total {time.time() - t0:.0f}s", flush=True)
 

@@ -1,7 +1,7 @@
 """Export a trained Tagger: fp16 safetensors (rust-bert names), fp32 ONNX, int8 ONNX, config, tokenizer.
 
 Also runnable alone to rebuild the ONNX files from the committed safetensors:
-    .venv/bin/python scripts/export.py models/ner-minilm-conll03
+    .venv/bin/python scripts/model/export_model.py models/ner-minilm-conll03
 """
 from __future__ import annotations
 

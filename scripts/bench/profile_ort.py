@@ -5,8 +5,8 @@ intra-op thread, all graph optimisations), prints ms per call, tokens/s on one t
 of each operator type. The `perf record` of a whole run shows ~92% of the time inside ONNX Runtime,
 whose symbols are stripped; this shows what inside it.
 
-    .venv/bin/python scripts/profile_ort.py models/ner-minilm-conll03/model.dynint8.onnx --seq 126
-    .venv/bin/python scripts/profile_ort.py models/all-minilm-l6-v2/model.int8.onnx --seq 40 --batch 1
+    .venv/bin/python scripts/bench/profile_ort.py models/ner-minilm-conll03/model.dynint8.onnx --seq 126
+    .venv/bin/python scripts/bench/profile_ort.py models/all-minilm-l6-v2/model.int8.onnx --seq 40 --batch 1
 """
 
 import argparse

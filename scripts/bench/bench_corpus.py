@@ -3,7 +3,7 @@
   conll-test.jsonl  the 231 CoNLL-2003 test documents (tokens joined by spaces, sentences by newlines)
   seeds-x40.jsonl   the five seed articles, 40 times each (distinct ids)
 
-    python3 scripts/bench_corpus.py CONLL_DIR OUT_DIR
+    python3 scripts/bench/bench_corpus.py CONLL_DIR OUT_DIR
 """
 import json
 import pathlib

@@ -1,7 +1,7 @@
 """Cross-check the entity figures of `cyberstance eval --json` against Python nervaluate.
 
     target/release/cyberstance eval --gold corpus/seeds_gold.jsonl --pred out/seeds.jsonl --json > report.json
-    .venv/bin/python scripts/nervaluate_check.py corpus/seeds_gold.jsonl out/seeds.jsonl report.json
+    .venv/bin/python scripts/check/check_nervaluate.py corpus/seeds_gold.jsonl out/seeds.jsonl report.json
 
 Pass the same `--label-map` to both. nervaluate takes inclusive end offsets, so each span's end is
 given as end - 1 (our spans are half-open). Predicted and gold spans are sorted by (start, end,

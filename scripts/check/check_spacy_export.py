@@ -5,7 +5,7 @@ exact text; each span becomes an entity through `Doc.char_span` (None would mean
 not fall on token boundaries); the docs go through a `DocBin` file and are read back unchanged.
 Prints "N docs, M entities".
 
-    .venv-bench/bin/python scripts/check_spacy_export.py PRODIGY.jsonl OUT.spacy
+    .venv-bench/bin/python scripts/check/check_spacy_export.py PRODIGY.jsonl OUT.spacy
 """
 
 import json

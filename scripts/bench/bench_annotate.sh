@@ -3,14 +3,14 @@
 #   conll-test: the 231 CoNLL-2003 test documents as articles (tokens joined by spaces)
 #   seeds-x40:  the five seed articles, 40 times each
 # Prints articles/s, words/s, subword tokens/s and peak RSS per corpus.
-#   scripts/bench_annotate.sh [CONLL_DIR] [extra annotate flags...]
+#   scripts/bench/bench_annotate.sh [CONLL_DIR] [extra annotate flags...]
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 conll=${1:-${CONLL2003_DIR:-../shared/data/conll2003}}
 shift || true
 out=bench-out
 mkdir -p "$out"
-python3 scripts/bench_corpus.py "$conll" "$out"
+python3 scripts/bench/bench_corpus.py "$conll" "$out"
 cargo build --release --locked --quiet
 for corpus in conll-test seeds-x40; do
   in="$out/$corpus.jsonl"

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Sweeps the stance decision settings on a labelled corpus and prints, per setting, the stance
 # triple and pair F1 of `cyberstance eval` and the number of stances predicted:
-#   scripts/sweep_stances.sh [CORPUS] [GOLD]     (defaults: corpus/seeds corpus/seeds_gold.jsonl)
-#   THRESHOLDS="0.6 0.7" KEYWORD_THRESHOLDS="0 0.2" SIGNALS="cascade both" scripts/sweep_stances.sh
+#   scripts/bench/sweep_stances.sh [CORPUS] [GOLD]     (defaults: corpus/seeds corpus/seeds_gold.jsonl)
+#   THRESHOLDS="0.6 0.7" KEYWORD_THRESHOLDS="0 0.2" SIGNALS="cascade both" scripts/bench/sweep_stances.sh
 # `keyword_threshold` only matters with --stance-signals both (the cascade never embeds a sentence
 # with a keyword), so the cascade is swept over `threshold` alone.
 # How models/stance/config.json was set: see models/stance/README.md.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 corpus=${1:-corpus/seeds}
 gold=${2:-corpus/seeds_gold.jsonl}
 bin=target/release/cyberstance

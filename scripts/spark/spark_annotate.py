@@ -3,7 +3,7 @@
 through the unchanged binary (`annotate - -o -`: JSONL on stdin, records on stdout, one line each,
 in order), so each partition's output lines are its input's records, annotated.
 
-    .venv-spark/bin/python scripts/spark_annotate.py INPUT OUTPUT [--master local[2]] [--partitions N]
+    .venv-spark/bin/python scripts/spark/spark_annotate.py INPUT OUTPUT [--master local[2]] [--partitions N]
         [--binary PATH] [--home DIR] [-- extra annotate flags]
 
 INPUT: a JSONL file, a directory of JSONL shards, or a glob (anything `SparkContext.textFile`
@@ -24,7 +24,7 @@ from pathlib import Path
 
 from pyspark import SparkConf, SparkContext
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def main() -> None:

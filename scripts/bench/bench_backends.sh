@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
-# The two backends side by side, in one run, on the corpora of scripts/bench.sh (built at run time
+# The two backends side by side, in one run, on the corpora of scripts/bench/bench.sh (built at run time
 # from ../shared): `cyberstance annotate` end to end (NER + actors + stances, model load included)
 #   torch        rust-bert on libtorch, fp32 safetensors weights (--backend torch), CPU
 #   onnx-fp32    ONNX Runtime on the same weights in fp32 (--onnx model.fp32.onnx, --encoder-onnx model.onnx)
 #   onnx         ONNX Runtime with the shipped defaults (dynamic int8)
 # Prints tokens/s, peak RSS and each one's ratio to torch.
-#   scripts/bench_backends.sh [CONLL_DIR]       (needs scripts/setup.sh --torch once)
+#   scripts/bench/bench_backends.sh [CONLL_DIR]       (needs scripts/setup.sh --torch once)
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 conll=${1:-${CONLL2003_DIR:-../shared/data/conll2003}}
 [ -e .libtorch/lib/libtorch_cpu.so ] || { echo "bench_backends.sh: run scripts/setup.sh --torch first" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "bench_backends.sh: needs GNU time (/usr/bin/time) for peak RSS" >&2; exit 2; }
 out=bench-out
 mkdir -p "$out"
-python3 scripts/bench_corpus.py "$conll" "$out"
+python3 scripts/bench/bench_corpus.py "$conll" "$out"
 cargo build --release --locked --quiet --features torch
 bin=./target/release/cyberstance
 declare -A flags=(
