@@ -61,7 +61,10 @@ pub fn of_annotate(args: &AnnotateArgs, settings: &Settings) -> Result<Run> {
             checksum(&[weights, dir.join("config.json"), dir.join("tokenizer.json")])?,
         ));
         parts.push(("targets", checksum(std::slice::from_ref(&settings.targets))?));
-        parts.push(("stance_config", checksum(std::slice::from_ref(&settings.stance_config))?));
+        parts.push((
+            "stance_config",
+            checksum(std::slice::from_ref(&settings.stance_config))?,
+        ));
     }
     parts.push((
         "gazetteer",
