@@ -1,4 +1,4 @@
-"""Loads `cyberstance export --format prodigy` output in spaCy and checks it, as tests/export.rs asks.
+"""Loads `cyberstance export --format prodigy` output in spaCy and checks it, as tests/it/export.rs asks.
 
 Each task becomes a `Doc` from its tokens (`words`, `spaces` from `ws`), which must give back the
 exact text; each span becomes an entity through `Doc.char_span` (None would mean a span that does

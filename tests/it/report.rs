@@ -4,8 +4,7 @@
 
 use std::process::Command;
 
-mod common;
-use common::{annotated_seeds, installed, repo, BIN};
+use crate::common::{annotated_seeds, installed, repo, BIN};
 
 #[test]
 fn the_seeds_report_is_self_contained_and_renders_in_chromium() {

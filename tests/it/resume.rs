@@ -1,15 +1,11 @@
 //! `annotate --resume` after a SIGKILL at random points gives, byte for byte, the output of one
-//! uninterrupted run. Needs the ONNX Runtime library of scripts/setup.sh, like tests/cli.rs.
+//! uninterrupted run. Needs the ONNX Runtime library of scripts/setup.sh, like tests/it/cli.rs.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_cyberstance");
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::common::{repo, BIN};
 
 /// A JSONL corpus of a few hundred short articles: the lines of the seed articles, four times.
 fn corpus(dir: &Path) -> PathBuf {

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_cyberstance");
+use crate::common::{repo, BIN};
 
 fn annotate(dir: &Path, extra: &[&str]) -> Vec<u8> {
     let out = Command::new(BIN)
@@ -36,7 +36,7 @@ fn copy_reversed(dir: &Path, to: &Path) {
 }
 
 fn check(corpus: &str) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(corpus);
+    let dir = repo().join(corpus);
     let base = annotate(&dir, &["--threads", "1", "--batch-size", "32"]);
     for extra in [
         &["--threads", "2", "--batch-size", "32"][..],

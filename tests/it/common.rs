@@ -1,5 +1,5 @@
-//! Helpers shared by the integration tests (each test file uses some of them).
-#![allow(dead_code)]
+//! Helpers shared by the integration tests: the binary, the repository, error-line checks, the
+//! annotated seeds, optional tools.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

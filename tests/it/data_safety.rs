@@ -2,14 +2,12 @@
 //! input is read once, two runs never write one output, foreign files are never resumed into,
 //! and error lines stay one line. Each test is named after the defect it guards against.
 
-mod common;
-
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-use common::{repo, BIN};
+use crate::common::{assert_errors, repo, BIN};
 
 const INPUT: &str = "{\"id\":\"a\",\"text\":\"France spoke at the United Nations.\"}\n{\"id\":\"b\",\"text\":\"Kenya agreed with Brazil.\"}\n";
 
@@ -252,7 +250,7 @@ fn error_lines_escape_control_characters_in_ids() {
     assert_eq!(o.status.code(), Some(1));
     let e = stderr(&o);
     let errors: Vec<&str> = e.lines().filter(|l| l.starts_with("error:")).collect();
-    common::assert_errors(&errors, &[&["x\\nerror: forged\\r\\u{1b}[2J", "empty text"]]);
+    assert_errors(&errors, &[&["x\\nerror: forged\\r\\u{1b}[2J", "empty text"]]);
     assert!(!e.contains('\r') && !e.contains('\u{1b}'), "{e:?}");
 }
 
@@ -355,7 +353,7 @@ fn export_refuses_records_with_invalid_offsets_and_goes_on() {
         assert_eq!(o.status.code(), Some(1), "{sub:?}: {}", stderr(&o));
         let e = stderr(&o);
         let errors: Vec<&str> = e.lines().filter(|l| l.starts_with("error:")).collect();
-        common::assert_errors(&errors, &[&["broken.jsonl:1 (id a)", "invalid offsets", "entity"]]);
+        assert_errors(&errors, &[&["broken.jsonl:1 (id a)", "invalid offsets", "entity"]]);
         let written = std::fs::read_to_string(&out).unwrap();
         assert!(
             !written.contains("500") && written.contains("Kenya"),

@@ -1,6 +1,6 @@
 //! Hostile and odd input: each gives output with exact offsets or one clear `error:` line naming
 //! the record, and the rest of the batch goes on. (Invalid UTF-8, whitespace-only text, malformed
-//! JSON, a missing file, BOM, CRLF, lone CR, emoji and combining marks are in tests/cli.rs.)
+//! JSON, a missing file, BOM, CRLF, lone CR, emoji and combining marks are in tests/it/cli.rs.)
 //! Needs the ONNX Runtime library of scripts/setup.sh.
 
 use std::path::Path;
@@ -8,10 +8,7 @@ use std::process::{Command, Output};
 
 use cyberstance::record::Record;
 
-mod common;
-use common::assert_errors;
-
-const BIN: &str = env!("CARGO_BIN_EXE_cyberstance");
+use crate::common::{assert_errors, BIN};
 
 fn annotate(args: &[&Path], extra: &[&str]) -> Output {
     Command::new(BIN)

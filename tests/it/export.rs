@@ -8,8 +8,7 @@ use std::process::Command;
 use cyberstance::record::Record;
 use serde_json::Value;
 
-mod common;
-use common::{annotated_seeds as annotated, installed, repo, BIN};
+use crate::common::{annotated_seeds as annotated, assert_errors, installed, repo, BIN};
 
 fn export(input: &Path, format: &str, out: &Path) {
     let o = Command::new(BIN)
@@ -208,7 +207,7 @@ fn a_bad_line_in_the_middle_of_export_and_report_input_is_reported_and_the_rest_
         .unwrap();
     let stderr = String::from_utf8_lossy(&o.stderr);
     let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
-    common::assert_errors(
+    assert_errors(
         &errors,
         &[
             &["bad.jsonl:3", "invalid UTF-8"],

@@ -5,8 +5,7 @@
 
 use std::process::Command;
 
-mod common;
-use common::{installed, repo, BIN};
+use crate::common::{installed, repo, BIN};
 
 #[test]
 fn spark_pipe_output_equals_a_single_run() {

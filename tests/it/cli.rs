@@ -8,14 +8,7 @@ use std::process::{Command, Output, Stdio};
 use cyberstance::record::Record;
 use cyberstance::stance::Polarity;
 
-mod common;
-use common::assert_errors;
-
-const BIN: &str = env!("CARGO_BIN_EXE_cyberstance");
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::common::{assert_errors, repo, BIN};
 
 fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
     let mut child = Command::new(BIN)

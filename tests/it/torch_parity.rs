@@ -5,7 +5,6 @@
 //! - the sentence encoder's hidden states on every sentence of the seed articles agree within 1e-3;
 //! - `annotate` writes the same JSONL for the seeds with either backend: every field equal, except
 //!   `model.backend` and the `score`s (probabilities and cosines), which agree within 1e-3.
-#![cfg(feature = "torch")]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -17,11 +16,9 @@ use cyberstance::tokenize::{plan_windows, TextTokenizer};
 use serde_json::Value;
 use tch::Device;
 
-const TOLERANCE: f32 = 1e-3;
+use crate::common::{repo, BIN};
 
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+const TOLERANCE: f32 = 1e-3;
 
 fn ner_dir() -> PathBuf {
     repo().join("models/ner-minilm-conll03")
@@ -172,7 +169,7 @@ fn annotate_writes_the_same_jsonl_with_either_backend() {
     let seeds = repo().join("corpus/seeds");
     let run = |name: &str, extra: &[&str]| -> Vec<Value> {
         let file = out.path().join(name);
-        let status = Command::new(env!("CARGO_BIN_EXE_cyberstance"))
+        let status = Command::new(BIN)
             .arg("annotate")
             .arg(&seeds)
             .arg("-o")
