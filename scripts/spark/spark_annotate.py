@@ -11,7 +11,7 @@ reads, local or HDFS/S3). OUTPUT: a directory of `part-*` files (Spark's text ou
 executor runs one binary per partition with `--threads 1` (Spark runs one task per core).
 Records that fail are reported on the executors' stderr and left out, as in a single run.
 
-On a cluster (see README, "Scale-out"): pack the binary, `models/` and `.runtime/` into one
+On a cluster (see docs/usage.md, "Scale-out"): pack the binary, `models/` and `.runtime/` into one
 archive and give it to spark-submit with `--archives cyberstance.tar.gz#cs`; then
 `--binary ./cs/cyberstance --home ./cs` makes every executor run its own unpacked copy.
 """
