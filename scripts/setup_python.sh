@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The pinned Python environment in .venv/: training (scripts/train_ner.py), export, seqeval and
+# The pinned Python environment in .venv/: training (scripts/model/train_ner.py), export, seqeval and
 # nervaluate cross-checks, peers for benchmarks. Every package is pinned in
 # scripts/requirements.lock and installed with --no-deps, so nothing unpinned comes in.
 # About 3 GB, mostly the CUDA wheels that PyPI's torch build imports even on CPU.

@@ -9,10 +9,10 @@ cargo fmt --check
 cargo clippy --locked --all-targets -- -D warnings
 cargo test --locked
 # The torch backend (cargo feature `torch`), once scripts/setup.sh --torch has installed libtorch:
-# its lints, and the parity tests against ONNX Runtime on the same fp32 weights (tests/torch_parity.rs).
+# its lints, and the parity tests against ONNX Runtime on the same fp32 weights (tests/it/torch_parity.rs).
 if [ -e .libtorch/lib/libtorch_cpu.so ]; then
   cargo clippy --locked --all-targets --features torch -- -D warnings
-  cargo test --locked --release --features torch --test torch_parity
+  cargo test --locked --release --features torch --test it torch_parity
 else
   echo "test.sh: no libtorch in .libtorch/ (scripts/setup.sh --torch): torch backend tests skipped" >&2
 fi

@@ -99,7 +99,7 @@ fn model_pool(
 }
 
 /// rust-bert on libtorch. On the CPU, one single-threaded model per worker thread, as for ONNX
-/// Runtime (measured: see README); on a GPU, one model.
+/// Runtime (measured: docs/benchmarks.md); on a GPU, one model.
 #[cfg(feature = "torch")]
 fn torch_pool(dir: &std::path::Path, network: Network, args: &ModelArgs, threads: usize) -> Result<(Pool, usize)> {
     use crate::backend::{torch, DeviceKind};

@@ -1,7 +1,7 @@
 //! The fingerprint of an `annotate` run: what shapes its output. Each record carries it in
 //! `model.run`, so records made with other models, data files or options can be told apart, and
 //! `--resume` refuses to mix them ([`crate::output`]). Threads and batch size are left out: the
-//! output does not depend on them (`tests/determinism.rs`).
+//! output does not depend on them (`tests/it/determinism.rs`).
 
 use std::path::{Path, PathBuf};
 

@@ -3,7 +3,7 @@
 //! Each pre-tokenizer word takes the scores of its first subword (the model was trained with every
 //! subword labelled, so later subwords agree but add nothing). Words are decoded with a
 //! BIO-constrained Viterbi (no `I-X` after `O` or after another type), the twin of
-//! `decode_words` in `scripts/nerlib.py`. An entity spans from its first word's first byte to its
+//! `decode_words` in `scripts/model/nerlib.py`. An entity spans from its first word's first byte to its
 //! last word's last byte; its score is the mean probability of its words' labels.
 
 use crate::tokenize::Encoded;

@@ -76,7 +76,7 @@ impl TextTokenizer {
 
 /// Casing class of a token's original text (the encoder is uncased): 1 lower, 2 Capitalised (one
 /// upper-case letter counts), 3 ALLCAPS, 4 mixed, 5 no cased letter; 0 is for special tokens.
-/// Twin of `token_shape` in `scripts/nerlib.py`.
+/// Twin of `token_shape` in `scripts/model/nerlib.py`.
 pub fn token_shape(s: &str) -> u8 {
     let mut cased = s.chars().filter(|c| c.is_uppercase() || c.is_lowercase());
     let Some(first) = cased.next() else { return 5 };

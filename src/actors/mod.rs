@@ -6,6 +6,9 @@
 //! [`gazetteer`] loads the data; [`link`] holds the rules, applied in text order:
 //! 1. Entity spans lose a leading "the", a person's leading titles ("Ms.", "Ambassador") and a
 //!    trailing possessive; a dateline ("UNITED NATIONS (APP):") stays LOC and names no actor.
+//!    A span that is only a generic technology or plural (`not_entity` in `words.tsv`: "ICTs",
+//!    "CERTs", "Internet"; a plural acronym) or a lower-case word the gazetteer does not know is
+//!    dropped.
 //! 2. An acronym the article defines ("Official Development Assistance (ODA)") means what it
 //!    defines there, before any gazetteer entry. Otherwise each span is looked up: a state's name
 //!    (GPE) or nationality word (NORP) links to the state, unless it is a US state ("the US state

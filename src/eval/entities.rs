@@ -313,7 +313,7 @@ pub struct LabelScores {
 /// ```sh
 /// cyberstance annotate corpus/seeds -o out/seeds.jsonl
 /// cyberstance eval --gold corpus/seeds_gold.jsonl --pred out/seeds.jsonl --json > r.json
-/// .venv/bin/python scripts/nervaluate_check.py corpus/seeds_gold.jsonl out/seeds.jsonl r.json
+/// .venv/bin/python scripts/check/check_nervaluate.py corpus/seeds_gold.jsonl out/seeds.jsonl r.json
 /// ```
 ///
 /// 0 differences in 28 figure groups (and 20 with `--label-map GPE=LOC,NORP=MISC` on both), and 0 on

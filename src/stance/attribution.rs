@@ -26,7 +26,8 @@
 //! A person speaks for the state they are affiliated with (a representative for their country);
 //! other people, bodies, organisations and groups speak for themselves. A mention that is only
 //! the object of a sentence ("X was attacked", "talks between X and Y continued", "attacks by X")
-//! is no speaker.
+//! is no speaker, nor is one inside what another speaker reports ("Chile suggested that the OEWG
+//! could ...": the OEWG is not a speaker).
 //!
 //! A sentence that restates the one before ("This was echoed by Canada") is marked so, and takes
 //! that sentence's targets.

@@ -1,6 +1,6 @@
 //! Sentence embeddings: all-MiniLM-L6-v2 through any [`Backend`], mean-pooled over the attention
 //! mask and L2-normalised, as sentence-transformers computes them (checked to 1e-4 by
-//! `scripts/check_encoder.py`). Texts longer than `max_tokens` (256, the model's setting) are
+//! `scripts/check/check_encoder.py`). Texts longer than `max_tokens` (256, the model's setting) are
 //! cut, as sentence-transformers cuts them.
 
 use std::path::{Path, PathBuf};

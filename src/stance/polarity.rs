@@ -2,7 +2,8 @@
 //! need for", "premature", "does not support") or of reserve ("wait until", "cautious") stands
 //! near the keyword that names the target, in its clause (or, when no keyword names it, anywhere
 //! in the sentence). A negation just before an opposition cue turns it back ("not unacceptable"
-//! is support).
+//! is support), and so does a threat named next to the keyword: opposing a threat ("attacks on
+//! hospitals are unacceptable") is support for protecting against it.
 
 use serde::{Deserialize, Serialize};
 
