@@ -18,10 +18,10 @@ else
 fi
 
 # Hand labels: offsets, vocabularies, evidence and splits checked (corpus/README.md).
-python3 scripts/corpus_validate.py corpus/seeds_gold.jsonl --texts corpus/seeds
-python3 scripts/corpus_validate.py corpus/synthetic_gold.jsonl --texts corpus/synthetic
+python3 scripts/corpus/validate.py corpus/seeds_gold.jsonl --texts corpus/seeds
+python3 scripts/corpus/validate.py corpus/synthetic_gold.jsonl --texts corpus/synthetic
 if [ -f corpus/domain/gold.jsonl ]; then
-  python3 scripts/corpus_validate.py corpus/domain/gold.jsonl --texts corpus/domain \
+  python3 scripts/corpus/validate.py corpus/domain/gold.jsonl --texts corpus/domain \
     --split corpus/domain/split.tsv --manifest corpus/domain/manifest.jsonl
 fi
 

@@ -2,7 +2,7 @@
 """Counts of the domain corpus as a picture: stances by target and polarity, and entities by
 label, per split.
 
-    .venv/bin/python scripts/corpus_plot.py [--gold corpus/domain/gold.jsonl] \
+    .venv/bin/python scripts/corpus/plot.py [--gold corpus/domain/gold.jsonl] \
         [--split corpus/domain/split.tsv] [-o corpus/domain/counts.png]
 
 (matplotlib comes with `scripts/setup.sh --python`.)

@@ -4,7 +4,7 @@
 overall figures, entities by label, stances by target, and entities and stances by genre.
 
     cyberstance annotate corpus/domain -o target/domain/pred.jsonl --quiet
-    python3 scripts/corpus_baseline.py target/domain/pred.jsonl [--splits dev test] \
+    python3 scripts/corpus/baseline.py target/domain/pred.jsonl [--splits dev test] \
         [--binary target/release/cyberstance]
 
 Only the splits asked for are scored (dev while tuning; test once, at the end of an issue).

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks gold labels against their texts and the project's vocabularies (corpus/README.md).
 
-    python3 scripts/corpus_validate.py corpus/domain/gold.jsonl --texts corpus/domain \
+    python3 scripts/corpus/validate.py corpus/domain/gold.jsonl --texts corpus/domain \
         [--split corpus/domain/split.tsv] [--manifest corpus/domain/manifest.jsonl]
 
 For every record: the article exists; entity offsets slice the text to `text` (code points, end
@@ -21,7 +21,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 LABELS = {"PER", "ORG", "GPE", "NORP", "LOC", "MISC"}
 KINDS = {"state", "igo", "org", "person", "group"}
 POLARITIES = {"support", "oppose", "neutral"}

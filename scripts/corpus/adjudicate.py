@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Final labels of the articles labelled twice: pass A, with every disagreement decided.
 
-    python3 scripts/corpus_adjudicate.py corpus/domain/agreement/pass_a.jsonl \
+    python3 scripts/corpus/adjudicate.py corpus/domain/agreement/pass_a.jsonl \
         corpus/domain/agreement/pass_b.jsonl corpus/domain/agreement/adjudication.jsonl > adjudicated.jsonl
 
 Rules (corpus/README.md, "Adjudication"):

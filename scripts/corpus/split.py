@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fixes the train / dev / test split of the domain corpus, by article, into a TSV file.
 
-    python3 scripts/corpus_split.py [--manifest corpus/domain/manifest.jsonl] \
+    python3 scripts/corpus/split.py [--manifest corpus/domain/manifest.jsonl] \
         [--gold corpus/domain/gold.jsonl] [-o corpus/domain/split.tsv]
 
 Articles of one meeting or event (the manifest's `event`; the page address when it has none) stay
@@ -89,7 +89,7 @@ def main():
     assign = best[1]
     rows = sorted((i, assign[k]) for k, ids in groups.items() for i in ids)
     with open(args.output, "w", encoding="utf-8") as out:
-        out.write("# made by scripts/corpus_split.py; fixed: do not regenerate (corpus/README.md)\n")
+        out.write("# made by scripts/corpus/split.py; fixed: do not regenerate (corpus/README.md)\n")
         out.write("id\tsplit\n")
         for i, s in rows:
             out.write(f"{i}\t{s}\n")

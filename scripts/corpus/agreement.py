@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Agreement between two independent labelling passes of the same articles.
 
-    python3 scripts/corpus_agreement.py corpus/domain/agreement/pass_a.jsonl \
+    python3 scripts/corpus/agreement.py corpus/domain/agreement/pass_a.jsonl \
         corpus/domain/agreement/pass_b.jsonl
 
 Prints, over the articles both passes labelled: entity strict F1 (same span, same label), stance

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Turns a label sheet (spans written as text, not offsets) into a gold record with exact offsets.
 
-    python3 scripts/corpus_label.py SHEET.json --texts corpus/domain >> gold.jsonl
+    python3 scripts/corpus/label.py SHEET.json --texts corpus/domain >> gold.jsonl
 
 A sheet is what a person labelling an article writes while reading it:
 
