@@ -22,6 +22,9 @@ pub struct Cues {
     /// Case-sensitive ("I", not "i").
     pub first_person: HashSet<String>,
     pub abbreviation: HashSet<String>,
+    /// Words opening a clause of contrast (`text::clauses` cuts before them).
+    pub contrast: HashSet<String>,
+    pub subject_pronoun: HashSet<String>,
 }
 
 /// Phrases of one or more words, matched on lower-case word sequences.
@@ -74,6 +77,8 @@ impl Cues {
                         "speaker_role" => &mut c.speaker_role,
                         "negation" => &mut c.negation,
                         "support_word" => &mut c.support_word,
+                        "contrast" => &mut c.contrast,
+                        "subject_pronoun" => &mut c.subject_pronoun,
                         "anaphor" | "oppose" | "neutral" | "threat" => {
                             let phrases = match name {
                                 "anaphor" => &mut c.anaphor,

@@ -272,7 +272,7 @@ impl Rules {
     /// Polarity toward a target: from the cues near its keyword in its clause, else from the
     /// whole sentence.
     fn polarity(&self, text: &str, span: (usize, usize), target: usize) -> Polarity {
-        for (s, e) in crate::text::clauses(text, span) {
+        for (s, e) in crate::text::clauses(text, span, &self.cues.contrast) {
             let words = match_words(&text[s..e]);
             if let Some(at) = self.targets[target].keyword_at(&words) {
                 let words: Vec<&str> = words.iter().map(String::as_str).collect();

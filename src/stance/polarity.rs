@@ -74,9 +74,9 @@ pub fn near(words: &[&str], at: usize, cues: &Cues) -> Polarity {
     // a new clause: "and" before a pronoun or a verb of saying
     let boundary = |k: usize| {
         words[k] == "and"
-            && words.get(k + 1).is_some_and(|w| {
-                matches!(*w, "it" | "they" | "he" | "she" | "we" | "i") || cues.report_verb.contains(*w)
-            })
+            && words
+                .get(k + 1)
+                .is_some_and(|w| cues.subject_pronoun.contains(*w) || cues.report_verb.contains(*w))
     };
     if let Some(k) = (from..at).rev().find(|&k| boundary(k)) {
         from = k + 1;

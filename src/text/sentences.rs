@@ -45,22 +45,16 @@ pub fn sentences(text: &str, abbreviations: &HashSet<String>) -> Vec<(usize, usi
     out
 }
 
-/// Byte spans of the clauses of a sentence `[s, e)`: split at semicolons and before "but",
-/// "while", "whereas", "however", "although".
-pub fn clauses(text: &str, (s, e): (usize, usize)) -> Vec<(usize, usize)> {
+/// Byte spans of the clauses of a sentence `[s, e)`: split after semicolons and before a word of
+/// `contrast` (lower case: "but", "while", "however", ...).
+pub fn clauses(text: &str, (s, e): (usize, usize), contrast: &HashSet<String>) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = s;
     let sentence = &text[s..e];
     for (i, w) in sentence.split_word_bound_indices() {
         let cut = match w {
             ";" => Some(s + i + 1),
-            _ if matches!(
-                w.to_lowercase().as_str(),
-                "but" | "while" | "whereas" | "however" | "although"
-            ) =>
-            {
-                Some(s + i)
-            }
+            _ if contrast.contains(&w.to_lowercase()) => Some(s + i),
             _ => None,
         };
         if let Some(c) = cut {
@@ -123,7 +117,8 @@ mod tests {
     #[test]
     fn clauses_split_at_contrast() {
         let t = "France backs the OEWG; it rejects a treaty, but welcomes norms.";
-        let c: Vec<&str> = clauses(t, (0, t.len()))
+        let contrast: HashSet<String> = ["but", "however"].map(String::from).into();
+        let c: Vec<&str> = clauses(t, (0, t.len()), &contrast)
             .into_iter()
             .map(|(s, e)| t[s..e].trim())
             .collect();
