@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::gazetteer::{key, Entry, Gazetteer, Kind};
-use super::{Actor, Linked, LinkedEntity};
+use super::{Actor, Linked, LinkedEntity, MentionAt};
 use crate::ner::Span;
 
 /// How far back (bytes) a pronoun or description looks for the actor it refers to.
@@ -55,12 +55,12 @@ pub(crate) struct Article<'a> {
     toks: Vec<(usize, usize)>,
     actors: Vec<Draft>,
     entities: Vec<LinkedEntity>,
-    /// (start, end, actor) of every name mention, sorted by start once names are classified.
-    mentions: Vec<Mention>,
+    /// Every name mention, sorted by start once names are classified.
+    mentions: Vec<MentionAt>,
     /// Mentions that are not names, found by `descriptions`: descriptive gazetteer hits ("the
     /// Secretary-General") and descriptions and pronouns, each sorted by start.
-    named_descriptions: Vec<Mention>,
-    described: Vec<Mention>,
+    named_descriptions: Vec<MentionAt>,
+    described: Vec<MentionAt>,
     /// Acronyms defined in the article.
     aliases: HashMap<String, Alias>,
     /// Indexes over `actors`: by identity (states, bodies, offices, the group), by lower-cased
@@ -79,22 +79,19 @@ enum Alias {
     Misc,
 }
 
-/// (start byte, end byte, actor).
-type Mention = (usize, usize, usize);
-
 /// Mentions longer than this (bytes) may be missed by `latest` at the edge of its reach.
 const LONGEST_MENTION: usize = 1000;
 
 /// The mention of `list` (sorted by start) that starts last among those ending at or before `pos`,
 /// within `reach` bytes, whose actor satisfies `pred`.
-fn latest(list: &[Mention], pos: usize, reach: usize, pred: &impl Fn(usize) -> bool) -> Option<Mention> {
-    let k = list.partition_point(|m| m.0 < pos);
+fn latest(list: &[MentionAt], pos: usize, reach: usize, pred: &impl Fn(usize) -> bool) -> Option<MentionAt> {
+    let k = list.partition_point(|m| m.start < pos);
     let floor = pos.saturating_sub(reach.saturating_add(LONGEST_MENTION));
     list[..k]
         .iter()
         .rev()
-        .take_while(|m| m.0 >= floor)
-        .find(|m| m.1 <= pos && pos - m.1 <= reach && pred(m.2))
+        .take_while(|m| m.start >= floor)
+        .find(|m| m.end <= pos && pos - m.end <= reach && pred(m.actor))
         .copied()
 }
 
@@ -504,7 +501,7 @@ impl<'a> Article<'a> {
         match actor {
             Some(a) => {
                 self.define_acronym(span.end_byte, Alias::Actor(a));
-                self.mentions.push((span.start_byte, span.end_byte, a));
+                self.mentions.push(MentionAt::new(span.start_byte, span.end_byte, a));
             }
             None if span.label == "MISC" => self.define_acronym(span.end_byte, Alias::Misc),
             None => {}
@@ -547,8 +544,8 @@ impl<'a> Article<'a> {
         [&self.mentions, &self.named_descriptions, &self.described]
             .into_iter()
             .filter_map(|list| latest(list, pos, reach, &pred))
-            .max_by_key(|m| m.0)
-            .map(|m| m.2)
+            .max_by_key(|m| m.start)
+            .map(|m| m.actor)
     }
 
     fn org_actor(&mut self, span: &Span) -> usize {
@@ -768,21 +765,21 @@ impl<'a> Article<'a> {
                     |a| matches!(self.actors[a].who, Who::Body(b) if bodies.contains(&b)),
                 );
                 if let Some(a) = hit {
-                    added.push((s, e, a));
+                    added.push(MentionAt::new(s, e, a));
                     break;
                 }
             }
         }
-        for (s, e, a) in added {
-            self.mentions.push((s, e, a));
+        for m in added {
+            self.mentions.push(m);
             self.entities.push(LinkedEntity {
                 span: Span {
-                    start_byte: s,
-                    end_byte: e,
+                    start_byte: m.start,
+                    end_byte: m.end,
                     label: "ORG".into(),
                     score: 1.0,
                 },
-                actor: Some(a),
+                actor: Some(m.actor),
                 from_gazetteer: true,
             });
         }
@@ -834,7 +831,7 @@ impl<'a> Article<'a> {
 
     fn descriptions(&mut self, named: &[(usize, usize, Entry)]) {
         self.mentions.sort_unstable();
-        let mut found: Vec<Mention> = Vec::new();
+        let mut found: Vec<MentionAt> = Vec::new();
         for &(s, e, entry) in named {
             let a = match entry {
                 Entry::Office(o) => {
@@ -844,12 +841,12 @@ impl<'a> Article<'a> {
                 Entry::Body(b) => self.body_actor(b),
                 _ => continue,
             };
-            found.push((s, e, a));
+            found.push(MentionAt::new(s, e, a));
         }
         found.sort_unstable();
         self.named_descriptions = found;
         let entity_spans = self.entity_spans();
-        let named: Vec<(usize, usize)> = self.named_descriptions.iter().map(|f| (f.0, f.1)).collect();
+        let named: Vec<(usize, usize)> = self.named_descriptions.iter().map(|f| (f.start, f.end)).collect();
         let mut i = 0;
         while i < self.toks.len() {
             let (s, e) = self.toks[i];
@@ -860,7 +857,7 @@ impl<'a> Article<'a> {
             let w = self.t((s, e));
             let lw = w.to_lowercase();
             let words = &self.g.words;
-            let mut hit: Option<(usize, usize, usize)> = None;
+            let mut hit: Option<MentionAt> = None;
             // "his Excellency", "Her Majesty": a form of address, not a mention
             let address = i + 1 < self.toks.len()
                 && matches!(
@@ -871,11 +868,11 @@ impl<'a> Article<'a> {
                 hit = self
                     .cataphor(s)
                     .or_else(|| self.last_before(s, PERSON_REACH, |a| self.is_person(a) && !self.is_office(a)))
-                    .map(|a| (s, e, a));
+                    .map(|actor| MentionAt::new(s, e, actor));
             } else if words.pronoun_group.contains(&lw) {
                 hit = self
                     .last_before(s, GROUP_REACH, |a| self.actors[a].who == Who::Group)
-                    .map(|a| (s, e, a));
+                    .map(|actor| MentionAt::new(s, e, actor));
             } else if words.pronoun_we.contains(&lw) && self.in_quote(s) {
                 let speaker = self.last_before(s, PERSON_REACH, |a| {
                     self.is_person(a)
@@ -883,18 +880,20 @@ impl<'a> Article<'a> {
                             .affiliation
                             .is_some_and(|x| matches!(self.actors[x].who, Who::State(_)))
                 });
-                hit = speaker.and_then(|p| self.actors[p].affiliation).map(|a| (s, e, a));
+                hit = speaker
+                    .and_then(|p| self.actors[p].affiliation)
+                    .map(|actor| MentionAt::new(s, e, actor));
             } else if words.group_role.contains(&lw) {
                 let start = self.with_determiner(s, &["the"]);
                 let a = self.actor(Who::Group, "panellists");
-                hit = Some((start, e, a));
+                hit = Some(MentionAt::new(start, e, a));
             } else if lw == "the" {
                 hit = self.description_at(i);
             }
             match hit {
                 Some(m) => {
                     self.described.push(m);
-                    i = self.tok_at(m.1);
+                    i = self.tok_at(m.end);
                 }
                 None => i += 1,
             }
@@ -920,12 +919,12 @@ impl<'a> Article<'a> {
         let rest = &self.text[pos..self.char_floor(pos + CATAPHOR_REACH)];
         let comma = pos + rest.find(',').filter(|&c| c < 60)?;
         let end = pos + rest.find(['.', '!', '?', '\n']).unwrap_or(rest.len());
-        let k = self.mentions.partition_point(|m| m.0 <= comma);
+        let k = self.mentions.partition_point(|m| m.start <= comma);
         self.mentions[k..]
             .iter()
-            .take_while(|m| m.0 < end)
-            .find(|m| self.is_person(m.2) && !self.is_office(m.2))
-            .map(|m| m.2)
+            .take_while(|m| m.start < end)
+            .find(|m| self.is_person(m.actor) && !self.is_office(m.actor))
+            .map(|m| m.actor)
     }
 
     fn is_office(&self, a: usize) -> bool {
@@ -933,7 +932,7 @@ impl<'a> Article<'a> {
     }
 
     /// "the country", "the Pakistani envoy", "the head of the ODA" at token `i` ("the").
-    fn description_at(&mut self, i: usize) -> Option<Mention> {
+    fn description_at(&mut self, i: usize) -> Option<MentionAt> {
         let start = self.toks[i].0;
         let words = &self.g.words;
         for k in 1..=MAX_MODIFIERS + 1 {
@@ -945,11 +944,11 @@ impl<'a> Article<'a> {
             let lw = w.to_lowercase();
             if k == 1 && words.state_noun.contains(&lw) {
                 let state = self.last_before(start, PERSON_REACH, |a| matches!(self.actors[a].who, Who::State(_)))?;
-                return Some((start, self.toks[j].1, state));
+                return Some(MentionAt::new(start, self.toks[j].1, state));
             }
             if k == 1 && w.chars().all(char::is_lowercase) && self.ends_noun_phrase(j) {
                 if let Some(a) = self.body_by_noun(&lw, start) {
-                    return Some((start, self.toks[j].1, a));
+                    return Some(MentionAt::new(start, self.toks[j].1, a));
                 }
             }
             if !words.role.contains(&lw) {
@@ -1027,7 +1026,7 @@ impl<'a> Article<'a> {
             if let Some(st) = named_state {
                 self.actors[person].affiliation.get_or_insert(st);
             }
-            return Some((start, end, person));
+            return Some(MentionAt::new(start, end, person));
         }
         None
     }
@@ -1217,8 +1216,8 @@ impl<'a> Article<'a> {
             ids.push(id);
         }
         let mut mentions: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.actors.len()];
-        for &(s, e, a) in &self.mentions {
-            mentions[a].push((s, e));
+        for m in &self.mentions {
+            mentions[m.actor].push((m.start, m.end));
         }
         let mut order: Vec<usize> = (0..self.actors.len()).filter(|&a| !mentions[a].is_empty()).collect();
         for m in &mut mentions {

@@ -36,7 +36,7 @@ use std::collections::HashMap;
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::cues::Cues;
-use crate::actors::{Kind, Linked};
+use crate::actors::{Kind, Linked, MentionAt};
 
 /// One attributed sentence.
 #[derive(Debug, Clone, PartialEq)]
@@ -119,9 +119,9 @@ impl<'t> Sentence<'t> {
     }
 }
 
-/// The speakers' mentions: (start, end, speaker) sorted, with people resolved to their state (a
-/// person affiliated with a state speaks for it; every other actor for itself).
-fn speaker_mentions(linked: &Linked) -> Vec<(usize, usize, usize)> {
+/// The speakers' mentions, sorted, with people resolved to their state (a person affiliated with a
+/// state speaks for it; every other actor for itself): the actor of each is its speaker.
+fn speaker_mentions(linked: &Linked) -> Vec<MentionAt> {
     let states: HashMap<&str, usize> = linked
         .actors
         .iter()
@@ -129,19 +129,19 @@ fn speaker_mentions(linked: &Linked) -> Vec<(usize, usize, usize)> {
         .filter(|(_, a)| a.kind == Kind::State)
         .map(|(i, a)| (a.id.as_str(), i))
         .collect();
-    let mut v: Vec<(usize, usize, usize)> = Vec::new();
+    let mut v: Vec<MentionAt> = Vec::new();
     for (a, actor) in linked.actors.iter().enumerate() {
         let speaker = match (&actor.kind, &actor.affiliation) {
             (Kind::Person, Some(aff)) => states.get(aff.as_str()).copied().unwrap_or(a),
             _ => a,
         };
-        v.extend(actor.mentions.iter().map(|&(s, e)| (s, e, speaker)));
+        v.extend(actor.mentions.iter().map(|&(s, e)| MentionAt::new(s, e, speaker)));
     }
     // nested mentions ("ODA" inside "the head of the ODA"): the outer one speaks
-    v.sort_unstable_by_key(|m| (m.0, std::cmp::Reverse(m.1)));
-    let mut out: Vec<(usize, usize, usize)> = Vec::with_capacity(v.len());
+    v.sort_unstable_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
+    let mut out: Vec<MentionAt> = Vec::with_capacity(v.len());
     for m in v {
-        if out.last().is_none_or(|l| m.0 >= l.1) {
+        if out.last().is_none_or(|l| m.start >= l.end) {
             out.push(m);
         }
     }
@@ -172,8 +172,8 @@ impl Attributor<'_> {
             if sentence.toks.is_empty() || is_heading(text, (s, e), &sentence) {
                 continue;
             }
-            let lo = mentions.partition_point(|m| m.0 < s);
-            let here: Vec<(usize, usize, usize)> = mentions[lo..].iter().take_while(|m| m.1 <= e).copied().collect();
+            let lo = mentions.partition_point(|m| m.start < s);
+            let here: Vec<MentionAt> = mentions[lo..].iter().take_while(|m| m.end <= e).copied().collect();
             let speakers = self.speakers(&sentence, &here);
             let (opens, closes) = quote_balance(&text[s..e]);
             infos.push(Info {
@@ -182,7 +182,7 @@ impl Attributor<'_> {
                 new_paragraph,
                 anaphoric: !speakers.is_empty() && self.anaphoric(&sentence),
                 // another actor as the sentence's subject: no continuation
-                subject: here.first().filter(|m| sentence.at(m.0) == 0).map(|m| m.2),
+                subject: here.first().filter(|m| sentence.at(m.start) == 0).map(|m| m.actor),
                 speakers,
                 opens_quote: opens,
                 closes_quote: closes,
@@ -250,7 +250,7 @@ impl Attributor<'_> {
     }
 
     /// Speakers named in one sentence by the explicit patterns.
-    fn speakers(&self, st: &Sentence, here: &[(usize, usize, usize)]) -> Vec<usize> {
+    fn speakers(&self, st: &Sentence, here: &[MentionAt]) -> Vec<usize> {
         let c = self.cues;
         // framings ("according to X", "in X's view", "speaking for X") and passive agents ("was
         // highlighted by X"): mentions in a list after "to" / "of" / "for" / "by"
@@ -284,13 +284,13 @@ impl Attributor<'_> {
             } else if w == "view" && i >= 2 {
                 // "In Chile's view", "In the United States' view"
                 let possessor = here.iter().find(|m| {
-                    m.1 <= st.toks[i].0 && matches!(st.text[m.1..st.toks[i].0].trim(), "'s" | "’s" | "'" | "’") && {
-                        let j = st.at(m.0);
+                    m.end <= st.toks[i].0 && matches!(st.text[m.end..st.toks[i].0].trim(), "'s" | "’s" | "'" | "’") && {
+                        let j = st.at(m.start);
                         let j = if j >= 1 && st.word(j - 1) == "the" { j - 1 } else { j };
                         j >= 1 && st.word(j - 1) == "in"
                     }
                 });
-                got.extend(possessor.map(|m| m.2));
+                got.extend(possessor.map(|m| m.actor));
             }
             framing |= !got.is_empty() && !after_by && !inverted;
             framed.extend(got);
@@ -303,17 +303,17 @@ impl Attributor<'_> {
             // that the OEWG could recognise ...")
             let mut reported_from = usize::MAX;
             for (k, m) in here.iter().enumerate() {
-                if m.0 >= reported_from {
+                if m.start >= reported_from {
                     break;
                 }
-                let last = st.at(m.1).saturating_sub(1);
+                let last = st.at(m.end).saturating_sub(1);
                 if let Some(verb) = self.subject_of_report(st, m, last) {
                     let before = self.coordinated(st, here, k);
                     let first = before.last().map_or(m, |&j| &here[j]);
-                    if !self.after_preposition(st, st.at(first.0)) {
+                    if !self.after_preposition(st, st.at(first.start)) {
                         reported_from = st.toks[verb].1;
-                        found.extend(before.iter().rev().map(|&j| here[j].2));
-                        found.push(m.2);
+                        found.extend(before.iter().rev().map(|&j| here[j].actor));
+                        found.push(m.actor);
                     }
                 }
             }
@@ -330,21 +330,21 @@ impl Attributor<'_> {
 
     /// The mention is followed by a reporting verb: directly, after modifiers ("also", "has"),
     /// after an apposition between commas, or after a possessive and up to three role words.
-    fn subject_of_report(&self, st: &Sentence, m: &(usize, usize, usize), last: usize) -> Option<usize> {
+    fn subject_of_report(&self, st: &Sentence, m: &MentionAt, last: usize) -> Option<usize> {
         let c = self.cues;
         let mut i = last + 1;
         // a possessive and role words: "Pakistan's representative said"
-        if st.text[m.1..].starts_with("'s") || st.text[m.1..].starts_with("’s") {
+        if st.text[m.end..].starts_with("'s") || st.text[m.end..].starts_with("’s") {
             let mut k = i;
             while k < st.toks.len() && k < i + 3 && !c.report_verb.contains(st.word(k)) {
                 k += 1;
             }
             return (k < st.toks.len() && c.report_verb.contains(st.word(k)) && k > i).then_some(k);
         }
-        if i < st.toks.len() && st.gap(last, i).trim() == "," && self.at_clause_start(st, st.at(m.0)) {
+        if i < st.toks.len() && st.gap(last, i).trim() == "," && self.at_clause_start(st, st.at(m.start)) {
             // "X, deputy representative of Y, said": the closing comma within reach
             if let Some(close) = (i + 1..st.toks.len())
-                .take_while(|&k| st.toks[k].0 - m.1 <= APPOSITION_REACH)
+                .take_while(|&k| st.toks[k].0 - m.end <= APPOSITION_REACH)
                 .find(|&k| st.gap(k - 1, k).trim() == ",")
             {
                 i = close;
@@ -423,11 +423,11 @@ impl Attributor<'_> {
 
     /// Mentions coordinated before `here[k]` ("Canada, Chile, and Colombia"): their indices. The
     /// last link must be a conjunction; commas link the ones before it.
-    fn coordinated(&self, st: &Sentence, here: &[(usize, usize, usize)], k: usize) -> Vec<usize> {
+    fn coordinated(&self, st: &Sentence, here: &[MentionAt], k: usize) -> Vec<usize> {
         let mut out = Vec::new();
         let mut j = k;
         while j > 0 {
-            let gap = st.text[here[j - 1].1..here[j].0].trim();
+            let gap = st.text[here[j - 1].end..here[j].start].trim();
             let conjunction = matches!(gap.trim_start_matches(',').trim(), "and" | "or" | "as well as");
             if conjunction || (!out.is_empty() && gap == ",") {
                 out.push(j - 1);
@@ -440,23 +440,24 @@ impl Attributor<'_> {
     }
 
     /// The speakers of a list of mentions starting at token `i` ("Canada, Chile, and Colombia").
-    fn list_at(&self, st: &Sentence, here: &[(usize, usize, usize)], i: usize) -> Vec<usize> {
+    fn list_at(&self, st: &Sentence, here: &[MentionAt], i: usize) -> Vec<usize> {
         let Some(first) = st.toks.get(i).map(|t| t.0) else {
             return Vec::new();
         };
-        let k = here.partition_point(|m| m.0 < first);
-        let Some(k) =
-            (k < here.len() && (here[k].0 == first || (st.word(i) == "the" && st.at(here[k].0) == i + 1))).then_some(k)
+        let k = here.partition_point(|m| m.start < first);
+        let Some(k) = (k < here.len()
+            && (here[k].start == first || (st.word(i) == "the" && st.at(here[k].start) == i + 1)))
+            .then_some(k)
         else {
             return Vec::new();
         };
-        let mut out = vec![here[k].2];
+        let mut out = vec![here[k].actor];
         let mut j = k;
         while j + 1 < here.len() {
-            let gap = st.text[here[j].1..here[j + 1].0].trim();
+            let gap = st.text[here[j].end..here[j + 1].start].trim();
             let gap = gap.trim_start_matches(',').trim();
             if matches!(gap, "and" | "or" | "" | "and the" | "the") {
-                out.push(here[j + 1].2);
+                out.push(here[j + 1].actor);
                 j += 1;
             } else {
                 break;
