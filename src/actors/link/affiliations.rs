@@ -54,12 +54,7 @@ impl Article<'_> {
             .min(APPOSITION_REACH);
         let stop = (0..=stop).rev().find(|&i| body.is_char_boundary(i)).unwrap_or(0);
         let (from, to) = (end + 1, end + 1 + stop);
-        let linked = self.linked_in(from, to);
-        linked
-            .iter()
-            .copied()
-            .find(|&a| matches!(self.actors[a].who, Who::State(_)))
-            .or_else(|| linked.first().copied())
+        self.state_else_first(&self.linked_in(from, to))
     }
 
     /// "X of Pakistan": a state right after "of".
@@ -118,11 +113,16 @@ impl Article<'_> {
                 None => break,
             }
         }
-        found
+        self.state_else_first(&found)
+    }
+
+    /// The first state of `actors`, else the first actor.
+    fn state_else_first(&self, actors: &[usize]) -> Option<usize> {
+        actors
             .iter()
             .copied()
             .find(|&a| matches!(self.actors[a].who, Who::State(_)))
-            .or_else(|| found.first().copied())
+            .or_else(|| actors.first().copied())
     }
 
     fn spaced_or_possessive(&self, a: usize, b: usize) -> bool {

@@ -11,6 +11,7 @@ use crate::ner::Span;
 const US_STATES_AND_COUNTRIES: &[&str] = &["Georgia"];
 
 impl Article<'_> {
+    /// The label and actor of one entity span (spans come in text order).
     pub(super) fn classify(&mut self, mut span: Span, from_gazetteer: bool) {
         let text = &self.text[span.start_byte..span.end_byte];
         let not_person = span.label != "PER";
@@ -61,6 +62,11 @@ impl Article<'_> {
                 },
             }
         }
+        self.add_entity(span, actor, from_gazetteer);
+    }
+
+    /// A classified entity: its mention, and an acronym it defines ("Full Name (ACR)").
+    fn add_entity(&mut self, span: Span, actor: Option<usize>, from_gazetteer: bool) {
         match actor {
             Some(a) => {
                 self.define_acronym(span.end_byte, Alias::Actor(a));

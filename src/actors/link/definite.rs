@@ -61,69 +61,89 @@ impl Article<'_> {
             if !self.ends_noun_phrase(j) {
                 return None;
             }
-            let mut end = self.toks[j].1;
-            let mut of_state = None;
-            if j + 1 < self.toks.len() && self.spaced(j, j + 1) {
-                let lnext = self.t(self.toks[j + 1]).to_lowercase();
-                if lnext == "of" {
-                    // "the head of state" is a kind of person, not one
-                    if j + 2 < self.toks.len() && matches!(self.t(self.toks[j + 2]), "state" | "government") {
-                        return None;
-                    }
-                    // "the head of the ODA": through the body's name
-                    let after = self.toks[j + 1].1;
-                    let body = self.entities_from(after + 1).first().filter(|x| {
-                        self.text[after..x.span.start_byte]
-                            .trim()
-                            .trim_start_matches("the")
-                            .trim()
-                            .is_empty()
-                    });
-                    if let Some(b) = body {
-                        end = b.span.end_byte;
-                        of_state = b.actor.filter(|&a| matches!(self.actors[a].who, Who::State(_)));
-                    }
-                }
-            }
-            // A state named among the modifiers or after "of": that state's person, or one whose
-            // affiliation is not known yet.
-            let named_state = self
-                .entities_from(start + 1)
-                .iter()
-                .find_map(|x| match x.actor {
-                    Some(a) if x.span.end_byte <= self.toks[j].0 => {
-                        matches!(self.actors[a].who, Who::State(_)).then_some(a)
-                    }
-                    _ => None,
-                })
-                .or(of_state);
-            // "the Pakistani envoy, Aamir Khan, said": the person named in apposition
-            let appositive = self.text[end..].strip_prefix(", ").and_then(|_| {
-                let x = self.entities_from(end).first()?;
-                let a = x.actor.filter(|&a| self.is_person(a) && !self.is_office(a))?;
-                (x.span.start_byte == end + 2).then_some(a)
-            });
-            let person = appositive
-                .or_else(|| {
-                    named_state.and_then(|st| {
-                        self.last_before(start, PERSON_REACH, |a| {
-                            self.is_person(a) && !self.is_office(a) && self.actors[a].affiliation == Some(st)
-                        })
-                    })
-                })
-                .or_else(|| {
-                    self.last_before(start, PERSON_REACH, |a| {
-                        self.is_person(a)
-                            && !self.is_office(a)
-                            && (named_state.is_none() || self.actors[a].affiliation.is_none())
-                    })
-                })?;
-            if let Some(st) = named_state {
-                self.actors[person].affiliation.get_or_insert(st);
-            }
-            return Some(MentionAt::new(start, end, person));
+            return self.role_description(start, j);
         }
         None
+    }
+
+    /// "the <modifiers> envoy", from `start` to the role noun at token `j` (or through a name
+    /// after "of"): the person it describes, who joins a state named in it if they had none.
+    fn role_description(&mut self, start: usize, j: usize) -> Option<MentionAt> {
+        let (end, of_state) = self.role_end(j)?;
+        // A state named among the modifiers or after "of": that state's person, or one whose
+        // affiliation is not known yet.
+        let named_state = self
+            .entities_from(start + 1)
+            .iter()
+            .find_map(|x| match x.actor {
+                Some(a) if x.span.end_byte <= self.toks[j].0 => {
+                    matches!(self.actors[a].who, Who::State(_)).then_some(a)
+                }
+                _ => None,
+            })
+            .or(of_state);
+        let person = self.described_person(start, end, named_state)?;
+        if let Some(st) = named_state {
+            self.actors[person].affiliation.get_or_insert(st);
+        }
+        Some(MentionAt::new(start, end, person))
+    }
+
+    /// Where a description whose role noun is token `j` ends, and the state named after its "of";
+    /// `None` when it describes no one ("the head of state").
+    fn role_end(&self, j: usize) -> Option<(usize, Option<usize>)> {
+        let mut end = self.toks[j].1;
+        let mut of_state = None;
+        if j + 1 < self.toks.len() && self.spaced(j, j + 1) {
+            let lnext = self.t(self.toks[j + 1]).to_lowercase();
+            if lnext == "of" {
+                // "the head of state" is a kind of person, not one
+                if j + 2 < self.toks.len() && matches!(self.t(self.toks[j + 2]), "state" | "government") {
+                    return None;
+                }
+                // "the head of the ODA": through the body's name
+                let after = self.toks[j + 1].1;
+                let body = self.entities_from(after + 1).first().filter(|x| {
+                    self.text[after..x.span.start_byte]
+                        .trim()
+                        .trim_start_matches("the")
+                        .trim()
+                        .is_empty()
+                });
+                if let Some(b) = body {
+                    end = b.span.end_byte;
+                    of_state = b.actor.filter(|&a| matches!(self.actors[a].who, Who::State(_)));
+                }
+            }
+        }
+        Some((end, of_state))
+    }
+
+    /// The person a description from `start` to `end` refers to: the one named in apposition
+    /// after it, else the last person of `named_state`, else the last person (of no known state,
+    /// when a state is named).
+    fn described_person(&self, start: usize, end: usize, named_state: Option<usize>) -> Option<usize> {
+        // "the Pakistani envoy, Aamir Khan, said": the person named in apposition
+        let appositive = self.text[end..].strip_prefix(", ").and_then(|_| {
+            let x = self.entities_from(end).first()?;
+            let a = x.actor.filter(|&a| self.is_person(a) && !self.is_office(a))?;
+            (x.span.start_byte == end + 2).then_some(a)
+        });
+        appositive
+            .or_else(|| {
+                named_state.and_then(|st| {
+                    self.last_before(start, PERSON_REACH, |a| {
+                        self.is_person(a) && !self.is_office(a) && self.actors[a].affiliation == Some(st)
+                    })
+                })
+            })
+            .or_else(|| {
+                self.last_before(start, PERSON_REACH, |a| {
+                    self.is_person(a)
+                        && !self.is_office(a)
+                        && (named_state.is_none() || self.actors[a].affiliation.is_none())
+                })
+            })
     }
 
     /// Token `j` ends a noun phrase: a possessive, punctuation, or a word that cannot continue it

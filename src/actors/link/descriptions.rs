@@ -24,8 +24,36 @@ impl Article<'_> {
         }
     }
 
+    /// The mentions that are not names, added to `mentions` (sorted by start first, for `cataphor`):
+    /// `named` (offices and bodies the scan found), then pronouns and descriptions outside
+    /// entities and those, in text order.
     pub(super) fn descriptions(&mut self, named: &[(usize, usize, Entry)]) {
         self.mentions.sort_unstable();
+        self.named_descriptions = self.named_mentions(named);
+        let entity_spans = self.entity_spans();
+        let named: Vec<(usize, usize)> = self.named_descriptions.iter().map(|f| (f.start, f.end)).collect();
+        let mut i = 0;
+        while i < self.toks.len() {
+            let (s, e) = self.toks[i];
+            if overlaps_sorted(&entity_spans, s, e) || overlaps_sorted(&named, s, e) {
+                i += 1;
+                continue;
+            }
+            match self.reference_at(i) {
+                Some(m) => {
+                    self.described.push(m);
+                    i = self.tok_at(m.end);
+                }
+                None => i += 1,
+            }
+        }
+        let named = std::mem::take(&mut self.named_descriptions);
+        let described = std::mem::take(&mut self.described);
+        self.mentions.extend(named.into_iter().chain(described));
+    }
+
+    /// The mentions of offices and bodies the gazetteer scan found as descriptions, sorted.
+    fn named_mentions(&mut self, named: &[(usize, usize, Entry)]) -> Vec<MentionAt> {
         let mut found: Vec<MentionAt> = Vec::new();
         for &(s, e, entry) in named {
             let a = match entry {
@@ -39,63 +67,48 @@ impl Article<'_> {
             found.push(MentionAt::new(s, e, a));
         }
         found.sort_unstable();
-        self.named_descriptions = found;
-        let entity_spans = self.entity_spans();
-        let named: Vec<(usize, usize)> = self.named_descriptions.iter().map(|f| (f.start, f.end)).collect();
-        let mut i = 0;
-        while i < self.toks.len() {
-            let (s, e) = self.toks[i];
-            if overlaps_sorted(&entity_spans, s, e) || overlaps_sorted(&named, s, e) {
-                i += 1;
-                continue;
-            }
-            let w = self.t((s, e));
-            let lw = w.to_lowercase();
-            let words = &self.g.words;
-            let mut hit: Option<MentionAt> = None;
-            // "his Excellency", "Her Majesty": a form of address, not a mention
-            let address = i + 1 < self.toks.len()
-                && matches!(
-                    self.t(self.toks[i + 1]),
-                    "Excellency" | "Majesty" | "Highness" | "Holiness"
-                );
-            if words.pronoun_person.contains(&lw) && !address {
-                hit = self
-                    .cataphor(s)
-                    .or_else(|| self.last_before(s, PERSON_REACH, |a| self.is_person(a) && !self.is_office(a)))
-                    .map(|actor| MentionAt::new(s, e, actor));
-            } else if words.pronoun_group.contains(&lw) {
-                hit = self
-                    .last_before(s, GROUP_REACH, |a| self.actors[a].who == Who::Group)
-                    .map(|actor| MentionAt::new(s, e, actor));
-            } else if words.pronoun_we.contains(&lw) && self.in_quote(s) {
-                let speaker = self.last_before(s, PERSON_REACH, |a| {
-                    self.is_person(a)
-                        && self.actors[a]
-                            .affiliation
-                            .is_some_and(|x| matches!(self.actors[x].who, Who::State(_)))
-                });
-                hit = speaker
-                    .and_then(|p| self.actors[p].affiliation)
-                    .map(|actor| MentionAt::new(s, e, actor));
-            } else if words.group_role.contains(&lw) {
-                let start = self.with_determiner(s, &["the"]);
-                let a = self.actor(Who::Group, "panellists");
-                hit = Some(MentionAt::new(start, e, a));
-            } else if lw == "the" {
-                hit = self.description_at(i);
-            }
-            match hit {
-                Some(m) => {
-                    self.described.push(m);
-                    i = self.tok_at(m.end);
-                }
-                None => i += 1,
-            }
+        found
+    }
+
+    /// The pronoun, group of speakers ("the panellists") or description that starts at token `i`,
+    /// as a mention of the actor it refers to.
+    fn reference_at(&mut self, i: usize) -> Option<MentionAt> {
+        let (s, e) = self.toks[i];
+        let w = self.t((s, e));
+        let lw = w.to_lowercase();
+        let words = &self.g.words;
+        // "his Excellency", "Her Majesty": a form of address, not a mention
+        let address = i + 1 < self.toks.len()
+            && matches!(
+                self.t(self.toks[i + 1]),
+                "Excellency" | "Majesty" | "Highness" | "Holiness"
+            );
+        if words.pronoun_person.contains(&lw) && !address {
+            self.cataphor(s)
+                .or_else(|| self.last_before(s, PERSON_REACH, |a| self.is_person(a) && !self.is_office(a)))
+                .map(|actor| MentionAt::new(s, e, actor))
+        } else if words.pronoun_group.contains(&lw) {
+            self.last_before(s, GROUP_REACH, |a| self.actors[a].who == Who::Group)
+                .map(|actor| MentionAt::new(s, e, actor))
+        } else if words.pronoun_we.contains(&lw) && self.in_quote(s) {
+            let speaker = self.last_before(s, PERSON_REACH, |a| {
+                self.is_person(a)
+                    && self.actors[a]
+                        .affiliation
+                        .is_some_and(|x| matches!(self.actors[x].who, Who::State(_)))
+            });
+            speaker
+                .and_then(|p| self.actors[p].affiliation)
+                .map(|actor| MentionAt::new(s, e, actor))
+        } else if words.group_role.contains(&lw) {
+            let start = self.with_determiner(s, &["the"]);
+            let a = self.actor(Who::Group, "panellists");
+            Some(MentionAt::new(start, e, a))
+        } else if lw == "the" {
+            self.description_at(i)
+        } else {
+            None
         }
-        let named = std::mem::take(&mut self.named_descriptions);
-        let described = std::mem::take(&mut self.described);
-        self.mentions.extend(named.into_iter().chain(described));
     }
 
     /// "In his remarks, Ambassador X said": a pronoun in a short fronted phrase refers to the first

@@ -245,27 +245,10 @@ impl<'a> Article<'a> {
             .map(|m| m.actor)
     }
 
+    /// The output: actors that have a mention, in order of their first mention, with their ids;
+    /// entities pointing to them.
     fn finish(self) -> Linked {
-        // Ids: states by code, bodies and offices by gazetteer id, others by a slug of the name.
-        let mut ids: Vec<String> = Vec::with_capacity(self.actors.len());
-        let mut taken: HashSet<String> = HashSet::new();
-        for d in &self.actors {
-            let base = match d.who {
-                Who::State(i) => self.g.states[i].alpha3.clone(),
-                Who::Body(i) => self.g.bodies[i].id.clone(),
-                Who::Office(i) => self.g.offices[i].id.clone(),
-                Who::Person | Who::Org | Who::Group => slug(&d.name),
-            };
-            let mut id = if base.is_empty() { "actor".to_string() } else { base };
-            let mut n = 1;
-            let stem = id.clone();
-            while taken.contains(&id) {
-                n += 1;
-                id = format!("{stem}-{n}");
-            }
-            taken.insert(id.clone());
-            ids.push(id);
-        }
+        let ids = self.ids();
         let mut mentions: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.actors.len()];
         for m in &self.mentions {
             mentions[m.actor].push((m.start, m.end));
@@ -307,5 +290,30 @@ impl<'a> Article<'a> {
             })
             .collect();
         Linked { entities, actors }
+    }
+
+    /// Each actor's id: states by code, bodies and offices by gazetteer id, others by a slug of the
+    /// name; "-2", "-3"... after an id taken before.
+    fn ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = Vec::with_capacity(self.actors.len());
+        let mut taken: HashSet<String> = HashSet::new();
+        for d in &self.actors {
+            let base = match d.who {
+                Who::State(i) => self.g.states[i].alpha3.clone(),
+                Who::Body(i) => self.g.bodies[i].id.clone(),
+                Who::Office(i) => self.g.offices[i].id.clone(),
+                Who::Person | Who::Org | Who::Group => slug(&d.name),
+            };
+            let mut id = if base.is_empty() { "actor".to_string() } else { base };
+            let mut n = 1;
+            let stem = id.clone();
+            while taken.contains(&id) {
+                n += 1;
+                id = format!("{stem}-{n}");
+            }
+            taken.insert(id.clone());
+            ids.push(id);
+        }
+        ids
     }
 }

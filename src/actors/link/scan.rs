@@ -6,17 +6,15 @@ use super::{starts_upper, Article};
 use crate::actors::gazetteer::Entry;
 use crate::ner::Span;
 
-impl Article<'_> {
-    /// Gazetteer names the model missed, as new entities: matched with their case, or ignoring case
-    /// for names of two words or more that start with a capital. A name that covers model spans
-    /// whole (the model split "High Level Panel on Digital Cooperation") replaces them. Offices and
-    /// lower-case names ("an open-ended working group") come back apart, as descriptive mentions
-    /// with their determiner.
-    pub(super) fn scan_gazetteer(&self, spans: &mut Vec<(Span, bool)>) -> Vec<(usize, usize, Entry)> {
-        let mut found: Vec<Span> = Vec::new();
-        let mut descriptive = Vec::new();
-        // the model spans by start, with the largest end up to each: the ones overlapping a name
-        // are found by binary search, so an article of one repeated name stays linear
+/// The model spans by start, with the largest end up to each: the ones overlapping a name are found
+/// by binary search, so an article of one repeated name stays linear.
+struct ModelSpans {
+    by_start: Vec<(usize, usize)>,
+    max_end: Vec<usize>,
+}
+
+impl ModelSpans {
+    fn new(spans: &[(Span, bool)]) -> Self {
         let mut by_start: Vec<(usize, usize)> = spans.iter().map(|(x, _)| (x.start_byte, x.end_byte)).collect();
         by_start.sort_unstable();
         let max_end: Vec<usize> = by_start
@@ -26,6 +24,37 @@ impl Article<'_> {
                 Some(*m)
             })
             .collect();
+        ModelSpans { by_start, max_end }
+    }
+
+    /// A name at `[s, e)` may be added: no model span overlaps it, or it covers whole every one that
+    /// does (and is not the same span).
+    fn room_for(&self, s: usize, e: usize) -> bool {
+        let mut overlapping = Vec::new();
+        let mut k = self.by_start.partition_point(|&(xs, _)| xs < e);
+        while k > 0 && self.max_end[k - 1] > s {
+            k -= 1;
+            if self.by_start[k].1 > s {
+                overlapping.push(self.by_start[k]);
+            }
+        }
+        let swallows = overlapping
+            .iter()
+            .all(|&(xs, xe)| s <= xs && xe <= e && (xs, xe) != (s, e));
+        overlapping.is_empty() || swallows
+    }
+}
+
+impl Article<'_> {
+    /// Gazetteer names the model missed, as new entities: matched with their case, or ignoring case
+    /// for names of two words or more that start with a capital. A name that covers model spans
+    /// whole (the model split "High Level Panel on Digital Cooperation") replaces them. Offices and
+    /// lower-case names ("an open-ended working group") come back apart, as descriptive mentions
+    /// with their determiner.
+    pub(super) fn scan_gazetteer(&self, spans: &mut Vec<(Span, bool)>) -> Vec<(usize, usize, Entry)> {
+        let mut found: Vec<Span> = Vec::new();
+        let mut descriptive = Vec::new();
+        let model = ModelSpans::new(spans);
         let mut i = 0;
         while i < self.toks.len() {
             let Some((j, entry)) = self.longest_name_at(i) else {
@@ -50,18 +79,7 @@ impl Article<'_> {
                 Entry::Capital(_) if self.acts(s, e) => "GPE",
                 Entry::Capital(_) => continue,
             };
-            let mut overlapping = Vec::new();
-            let mut k = by_start.partition_point(|&(xs, _)| xs < e);
-            while k > 0 && max_end[k - 1] > s {
-                k -= 1;
-                if by_start[k].1 > s {
-                    overlapping.push(by_start[k]);
-                }
-            }
-            let swallows = overlapping
-                .iter()
-                .all(|&(xs, xe)| s <= xs && xe <= e && (xs, xe) != (s, e));
-            if overlapping.is_empty() || swallows {
+            if model.room_for(s, e) {
                 found.push(Span {
                     start_byte: s,
                     end_byte: e,

@@ -32,22 +32,7 @@ impl Article<'_> {
             return None;
         }
         if s.label == "PER" {
-            // Leading titles are not part of a name; a title alone is no entity.
-            let mut i = self.tok_at(s.start_byte);
-            while i < self.toks.len() && self.toks[i].1 <= s.end_byte {
-                let w = self.t(self.toks[i]);
-                let dotted = self.text[self.toks[i].1..].starts_with('.');
-                let is_title =
-                    self.g.words.title.contains(w) || (dotted && self.g.words.title.contains(&format!("{w}.")));
-                if !is_title {
-                    break;
-                }
-                i += 1;
-            }
-            if i >= self.toks.len() || self.toks[i].0 >= s.end_byte {
-                return None;
-            }
-            s.start_byte = s.start_byte.max(self.toks[i].0);
+            s.start_byte = self.after_titles(&s)?;
         }
         // "Estonian-led", "US-backed": the name, without the participle.
         let t = &self.text[s.start_byte..s.end_byte];
@@ -56,15 +41,36 @@ impl Article<'_> {
                 s.end_byte = s.start_byte + head.len();
             }
         }
-        // Generic technologies and plurals of acronyms ("ICTs", "CERTs") are not entities.
+        (!self.generic(&s)).then_some(s)
+    }
+
+    /// Where a person's name starts, after its leading titles ("Ms.", "Ambassador"): titles are
+    /// not part of a name, and a title alone is no entity (`None`).
+    fn after_titles(&self, s: &Span) -> Option<usize> {
+        let mut i = self.tok_at(s.start_byte);
+        while i < self.toks.len() && self.toks[i].1 <= s.end_byte {
+            let w = self.t(self.toks[i]);
+            let dotted = self.text[self.toks[i].1..].starts_with('.');
+            let is_title = self.g.words.title.contains(w) || (dotted && self.g.words.title.contains(&format!("{w}.")));
+            if !is_title {
+                break;
+            }
+            i += 1;
+        }
+        if i >= self.toks.len() || self.toks[i].0 >= s.end_byte {
+            return None;
+        }
+        Some(s.start_byte.max(self.toks[i].0))
+    }
+
+    /// Generic technologies, plurals of acronyms ("ICTs", "CERTs") and lower-case words the
+    /// gazetteer does not know are not entities.
+    fn generic(&self, s: &Span) -> bool {
         let t = key(&self.text[s.start_byte..s.end_byte]);
         let plural_acronym =
             t.len() >= 3 && t.ends_with('s') && t[..t.len() - 1].chars().all(|c| c.is_ascii_uppercase());
         let lower_case = !t.chars().any(char::is_uppercase) && self.g.lookup(&t).is_none();
-        if t.trim().is_empty() || plural_acronym || lower_case || self.g.words.not_entity.contains(&t) {
-            return None;
-        }
-        Some(s)
+        t.trim().is_empty() || plural_acronym || lower_case || self.g.words.not_entity.contains(&t)
     }
 
     /// A masthead: a first line of at most four capitalised words without sentence punctuation
