@@ -32,8 +32,8 @@
 //! that sentence's targets.
 //!
 //! Files: `sentence` (a sentence's word tokens, headings, quotation marks), `speakers` (the
-//! explicit patterns of one sentence), `continuation` (the opinion piece's own voice); this one
-//! joins them over an article.
+//! explicit patterns of one sentence), `continuation` (sentences without a speaker of their own,
+//! and the opinion piece's voice); this one joins them over an article.
 
 mod continuation;
 mod sentence;
@@ -45,7 +45,8 @@ use std::collections::HashMap;
 
 use super::cues::Cues;
 use crate::actors::{Kind, Linked, MentionAt};
-use sentence::{is_heading, is_quotation, quote_balance, Sentence};
+use continuation::continued;
+use sentence::{is_heading, quote_balance, Sentence};
 
 /// One attributed sentence.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,12 +74,6 @@ struct Info {
     ends_quote: bool,
     words: usize,
 }
-
-/// Longest sentence (words) that is only an attribution ("Pakistan asked.").
-const ATTRIBUTION_WORDS: usize = 6;
-
-/// How many sentences ahead a quotation's speaker is looked for.
-const QUOTE_SENTENCES: usize = 4;
 
 /// The speakers' mentions, sorted, with people resolved to their state (a person affiliated with a
 /// state speaks for it; every other actor for itself): the actor of each is its speaker.
@@ -120,6 +115,13 @@ impl Attributor<'_> {
         let mentions = speaker_mentions(linked);
         let outlet = self.opinion_outlet(text, sentences, linked);
         // first what each sentence says of itself
+        let infos = self.infos(text, sentences, &mentions);
+        // then continuation, quotations whose speaker comes after them, and the author's voice
+        continued(text, &infos, outlet)
+    }
+
+    /// What each sentence (not a heading) says of itself.
+    fn infos(&self, text: &str, sentences: &[(usize, usize)], mentions: &[MentionAt]) -> Vec<Info> {
         let mut infos: Vec<Info> = Vec::with_capacity(sentences.len());
         let mut paragraph = 0;
         let mut prev_end = 0;
@@ -151,62 +153,6 @@ impl Attributor<'_> {
                 words: sentence.toks.len(),
             });
         }
-        // then continuation, quotations whose speaker comes after them, and the author's voice
-        let mut out: Vec<Statement> = Vec::new();
-        let mut last: Option<(Vec<usize>, usize)> = None; // speakers and paragraph of the last statement
-        for (i, info) in infos.iter().enumerate() {
-            let (s, e) = info.span;
-            let restates = info.anaphoric.then(|| out.len().checked_sub(1)).flatten();
-            let mut speakers = info.speakers.clone();
-            if speakers.is_empty() && info.ends_quote {
-                // "“Why would anyone oppose it?” Pakistan asked.": a short attribution after it
-                if let Some(next) = infos
-                    .get(i + 1)
-                    .filter(|x| x.paragraph == info.paragraph && x.words <= ATTRIBUTION_WORDS && !x.speakers.is_empty())
-                {
-                    speakers = next.speakers.clone();
-                }
-            }
-            if speakers.is_empty() && info.opens_quote {
-                // "“First sentence. Second sentence,” she said.": the speaker who closes it
-                speakers = infos[i + 1..]
-                    .iter()
-                    .take(QUOTE_SENTENCES)
-                    .take_while(|x| x.paragraph == info.paragraph)
-                    .find(|x| x.closes_quote)
-                    .map(|x| x.speakers.clone())
-                    .unwrap_or_default();
-            }
-            if speakers.is_empty() {
-                let all_quote = info.new_paragraph && is_quotation(&text[s..e]);
-                let continues = match &last {
-                    Some((who, p)) if *p == info.paragraph || all_quote => Some(who.clone()),
-                    _ => None,
-                };
-                speakers = match continues {
-                    Some(who) if info.subject.is_none_or(|a| who.contains(&a)) => who,
-                    _ => outlet.into_iter().collect(),
-                };
-                if speakers.is_empty() {
-                    continue;
-                }
-                if outlet.is_some_and(|o| speakers == [o]) {
-                    // the author's voice does not carry over to the next sentence
-                    out.push(Statement {
-                        span: (s, e),
-                        speakers,
-                        restates: None,
-                    });
-                    continue;
-                }
-            }
-            last = Some((speakers.clone(), info.paragraph));
-            out.push(Statement {
-                span: (s, e),
-                speakers,
-                restates,
-            });
-        }
-        out
+        infos
     }
 }

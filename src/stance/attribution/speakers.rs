@@ -12,9 +12,25 @@ const APPOSITION_REACH: usize = 160;
 impl Attributor<'_> {
     /// Speakers named in one sentence by the explicit patterns.
     pub(super) fn speakers(&self, st: &Sentence, here: &[MentionAt]) -> Vec<usize> {
+        let (framed, framing) = self.framed(st, here);
+        // subjects of reporting verbs, unless a framing names the speaker: then the rest of the
+        // sentence is what they said ("In Chile's view, the OEWG could recommend ...")
+        let mut found = if framing { Vec::new() } else { self.subjects(st, here) };
+        found.extend(framed);
+        let mut seen = Vec::with_capacity(found.len());
+        found.retain(|a| {
+            let new = !seen.contains(a);
+            seen.push(*a);
+            new
+        });
+        found
+    }
+
+    /// Framings ("according to X", "in X's view", "speaking for X") and passive agents ("was
+    /// highlighted by X"): the speakers of mentions in a list after "to" / "of" / "for" / "by",
+    /// and whether a framing (not a passive agent or an inverted ", said X") names one.
+    fn framed(&self, st: &Sentence, here: &[MentionAt]) -> (Vec<usize>, bool) {
         let c = self.cues;
-        // framings ("according to X", "in X's view", "speaking for X") and passive agents ("was
-        // highlighted by X"): mentions in a list after "to" / "of" / "for" / "by"
         let mut framed: Vec<usize> = Vec::new();
         let mut framing = false;
         for i in 0..st.toks.len() {
@@ -56,36 +72,30 @@ impl Attributor<'_> {
             framing |= !got.is_empty() && !after_by && !inverted;
             framed.extend(got);
         }
+        (framed, framing)
+    }
+
+    /// The speakers of the subjects of reporting verbs, with the mentions coordinated before each.
+    fn subjects(&self, st: &Sentence, here: &[MentionAt]) -> Vec<usize> {
         let mut found: Vec<usize> = Vec::new();
-        // subjects of reporting verbs, unless a framing names the speaker: then the rest of the
-        // sentence is what they said ("In Chile's view, the OEWG could recommend ...")
-        if !framing {
-            // what a speaker reports: mentions after its verb are inside it ("Chile suggested
-            // that the OEWG could recognise ...")
-            let mut reported_from = usize::MAX;
-            for (k, m) in here.iter().enumerate() {
-                if m.start >= reported_from {
-                    break;
-                }
-                let last = st.at(m.end).saturating_sub(1);
-                if let Some(verb) = self.subject_of_report(st, m, last) {
-                    let before = self.coordinated(st, here, k);
-                    let first = before.last().map_or(m, |&j| &here[j]);
-                    if !self.after_preposition(st, st.at(first.start)) {
-                        reported_from = st.toks[verb].1;
-                        found.extend(before.iter().rev().map(|&j| here[j].actor));
-                        found.push(m.actor);
-                    }
+        // what a speaker reports: mentions after its verb are inside it ("Chile suggested that the
+        // OEWG could recognise ...")
+        let mut reported_from = usize::MAX;
+        for (k, m) in here.iter().enumerate() {
+            if m.start >= reported_from {
+                break;
+            }
+            let last = st.at(m.end).saturating_sub(1);
+            if let Some(verb) = self.subject_of_report(st, m, last) {
+                let before = self.coordinated(st, here, k);
+                let first = before.last().map_or(m, |&j| &here[j]);
+                if !self.after_preposition(st, st.at(first.start)) {
+                    reported_from = st.toks[verb].1;
+                    found.extend(before.iter().rev().map(|&j| here[j].actor));
+                    found.push(m.actor);
                 }
             }
         }
-        found.extend(framed);
-        let mut seen = Vec::with_capacity(found.len());
-        found.retain(|a| {
-            let new = !seen.contains(a);
-            seen.push(*a);
-            new
-        });
         found
     }
 
