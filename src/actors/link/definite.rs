@@ -1,6 +1,7 @@
 //! Definite descriptions, for pass 4: "the country" (the last state), "the committee" (the last
-//! body it heads), "the <modifiers> envoy" (the person in apposition, else the last person, of the
-//! state named among the modifiers or after "of" when there is one).
+//! body it heads), a role noun after up to three modifiers, "the Pakistani envoy" (the person in
+//! apposition, else the last person, of the state named among the modifiers or after "of" when
+//! there is one).
 
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -66,7 +67,7 @@ impl Article<'_> {
         None
     }
 
-    /// "the <modifiers> envoy", from `start` to the role noun at token `j` (or through a name
+    /// "the Pakistani envoy", from `start` to the role noun at token `j` (or through a name
     /// after "of"): the person it describes, who joins a state named in it if they had none.
     fn role_description(&mut self, start: usize, j: usize) -> Option<MentionAt> {
         let (end, of_state) = self.role_end(j)?;

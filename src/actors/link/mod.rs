@@ -1,10 +1,15 @@
-//! The linking rules (listed in the [`crate::actors`] module doc), over one article: `Article`
-//! holds what is known of it, and `Article::run` applies the passes in text order, one file each:
-//! `spans` (1. entity spans: "the", titles, possessives, mastheads, datelines), `classify` (2. the
-//! label and actor of each name), `registry` (the actors and their name indexes), `acronyms`
-//! (acronyms and short forms of names), `scan` (3. gazetteer names the model missed),
-//! `descriptions` and `definite` (4. descriptions and pronouns), `affiliations` (5.). This file
-//! holds the article's state, the lookups every pass uses and the output.
+//! The linking rules over one article, a pass each (numbered as in the [`crate::actors`] module
+//! doc). `Article` holds what is known of it; `Article::run` calls the passes in this order, a file
+//! each:
+//! - `spans`: entity spans lose "the", titles and possessives; mastheads and datelines (pass 1);
+//! - `scan`: gazetteer names the model missed (pass 3), before the names are classified;
+//! - `classify`: the label and actor of each name (pass 2), with `registry` (the actors and their
+//!   name indexes) and `acronyms` (acronyms and short forms, also outside entities);
+//! - `affiliations`: a person's state or body (pass 5);
+//! - `descriptions` and `definite`: descriptions and pronouns (pass 4), last, as "we" and "the
+//!   Pakistani envoy" use affiliations.
+//!
+//! This file holds the article's state, the lookups every pass uses and the output (`finish`).
 
 mod acronyms;
 mod affiliations;
@@ -156,6 +161,7 @@ impl<'a> Article<'a> {
         }
     }
 
+    /// Links the article's entities (model spans, sorted): the passes in the order above.
     pub(crate) fn run(mut self, spans: &[Span]) -> Linked {
         let mut spans: Vec<(Span, bool)> = spans
             .iter()

@@ -1,6 +1,6 @@
 //! The article's actors: one per state, body, office and group, made on first use; organisations
-//! and people entered in the name indexes; a person's later mentions ("Khan" after "Aamir Khan", or
-//! before it) joined to them by the words of their names.
+//! and bodies indexed by name and initials, people by the words of their names, which join a
+//! person's other mentions to them ("Khan" before or after "Aamir Khan").
 
 use unicode_segmentation::UnicodeSegmentation;
 
