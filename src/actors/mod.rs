@@ -55,6 +55,26 @@ pub struct Actor {
     pub mentions: Vec<(usize, usize)>,
 }
 
+/// An actor's mention at a byte span of the text, as the linker and the attribution of statements
+/// work with it (the output's mention is [`crate::record::Mention`]). Ordered by start, end, then
+/// actor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct MentionAt {
+    /// Byte offset of its first character.
+    pub(crate) start: usize,
+    /// Byte offset just past its end.
+    pub(crate) end: usize,
+    /// Index of the actor mentioned (while linking, of the linker's actors; after, of
+    /// [`Linked::actors`]).
+    pub(crate) actor: usize,
+}
+
+impl MentionAt {
+    pub(crate) const fn new(start: usize, end: usize, actor: usize) -> Self {
+        MentionAt { start, end, actor }
+    }
+}
+
 /// An entity after linking.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LinkedEntity {

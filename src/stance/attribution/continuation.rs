@@ -1,0 +1,135 @@
+//! Speakers across sentences: a quotation takes the speaker named after it, a sentence without a
+//! speaker of its own continues the last speaker of its paragraph (a paragraph that is all
+//! quotation, the last speaker before it), and in an opinion piece (the author says "we" or "I"
+//! outside quotations) with a masthead, the outlet speaks where no one else does.
+
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::sentence::is_quotation;
+use super::{Attributor, Info, Statement};
+use crate::actors::{Kind, Linked};
+
+/// Longest sentence (words) that is only an attribution ("Pakistan asked.").
+const ATTRIBUTION_WORDS: usize = 6;
+
+/// How many sentences ahead a quotation's speaker is looked for.
+const QUOTE_SENTENCES: usize = 4;
+
+/// Times the author must say "we"/"I" outside quotes for an article to be an opinion piece.
+const OPINION_FIRST_PERSON: usize = 2;
+
+/// The statements of an article from what each sentence says of itself: its own speakers, else
+/// those of a quotation's attribution after it, else the last speaker continued, else the outlet.
+pub(super) fn continued(text: &str, infos: &[Info], outlet: Option<usize>) -> Vec<Statement> {
+    let mut out: Vec<Statement> = Vec::new();
+    let mut last: Option<(Vec<usize>, usize)> = None; // speakers and paragraph of the last statement
+    for (i, info) in infos.iter().enumerate() {
+        let (s, e) = info.span;
+        let restates = info.anaphoric.then(|| out.len().checked_sub(1)).flatten();
+        let mut speakers = info.speakers.clone();
+        if speakers.is_empty() {
+            speakers = quotation_speakers(infos, i);
+        }
+        if speakers.is_empty() {
+            let all_quote = info.new_paragraph && is_quotation(&text[s..e]);
+            let continues = match &last {
+                Some((who, p)) if *p == info.paragraph || all_quote => Some(who.clone()),
+                _ => None,
+            };
+            speakers = match continues {
+                Some(who) if info.subject.is_none_or(|a| who.contains(&a)) => who,
+                _ => outlet.into_iter().collect(),
+            };
+            if speakers.is_empty() {
+                continue;
+            }
+            if outlet.is_some_and(|o| speakers == [o]) {
+                // the author's voice does not carry over to the next sentence
+                out.push(Statement {
+                    span: (s, e),
+                    speakers,
+                    restates: None,
+                });
+                continue;
+            }
+        }
+        last = Some((speakers.clone(), info.paragraph));
+        out.push(Statement {
+            span: (s, e),
+            speakers,
+            restates,
+        });
+    }
+    out
+}
+
+/// The speakers of sentence `i` when it is part of a quotation whose speaker is named after it.
+fn quotation_speakers(infos: &[Info], i: usize) -> Vec<usize> {
+    let info = &infos[i];
+    if info.ends_quote {
+        // "“Why would anyone oppose it?” Pakistan asked.": a short attribution after it
+        if let Some(next) = infos
+            .get(i + 1)
+            .filter(|x| x.paragraph == info.paragraph && x.words <= ATTRIBUTION_WORDS && !x.speakers.is_empty())
+        {
+            return next.speakers.clone();
+        }
+    }
+    if info.opens_quote {
+        // "“First sentence. Second sentence,” she said.": the speaker who closes it
+        return infos[i + 1..]
+            .iter()
+            .take(QUOTE_SENTENCES)
+            .take_while(|x| x.paragraph == info.paragraph)
+            .find(|x| x.closes_quote)
+            .map(|x| x.speakers.clone())
+            .unwrap_or_default();
+    }
+    Vec::new()
+}
+
+impl Attributor<'_> {
+    /// The outlet, when the article is an opinion piece with a masthead.
+    pub(super) fn opinion_outlet(&self, text: &str, sentences: &[(usize, usize)], linked: &Linked) -> Option<usize> {
+        let mut first_person = 0;
+        // the quotation state runs across sentences; a paragraph break ends it
+        let mut quoted = false;
+        let mut prev_end = 0;
+        let fp = &self.cues.first_person;
+        for &(s, e) in sentences {
+            if text[prev_end..s].contains("\n\n") {
+                quoted = false;
+            }
+            prev_end = e;
+            let mut previous = "";
+            for (_, w) in text[s..e].split_word_bound_indices() {
+                if matches!(w, "“" | "”" | "\"") {
+                    quoted = if w == "\"" { !quoted } else { w == "“" };
+                    continue;
+                }
+                if w.trim().is_empty() {
+                    continue;
+                }
+                let lower = w.to_lowercase();
+                // "I" after a capitalised word is a numeral ("Annex I", "Part I")
+                let pronoun_i = w == "I" && !previous.starts_with(char::is_uppercase);
+                if !quoted && ((pronoun_i && fp.contains(w)) || (lower != "i" && fp.contains(&lower))) {
+                    first_person += 1;
+                }
+                previous = w;
+            }
+        }
+        if first_person < OPINION_FIRST_PERSON {
+            return None;
+        }
+        let start = text.len() - text.trim_start().len();
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let line = text[start..line_end].trim();
+        if line.split_whitespace().count() > 5 || line.ends_with(['.', '!', '?']) {
+            return None;
+        }
+        linked.actors.iter().position(|a| {
+            matches!(a.kind, Kind::Org | Kind::Igo) && a.mentions.iter().any(|&(s, e)| s >= start && e <= line_end)
+        })
+    }
+}

@@ -1,0 +1,159 @@
+//! Who states what: each sentence of an article gets the actors whose position it states.
+//!
+//! The patterns, on word tokens of one sentence and the actor mentions the linker found (names,
+//! descriptions such as "the Pakistani envoy", pronouns):
+//! - a mention as the subject of a reporting verb, with modifiers between ("Pakistan underlined",
+//!   "Ukraine also noted", "Pakistan has told", ", the EU suggested."), through an apposition
+//!   ("Ambassador X, deputy representative of Pakistan, said") or a possessive and role words
+//!   ("Pakistan's representative said");
+//! - coordinated subjects: every mention of a list before the verb ("Brazil and France underlined",
+//!   "Canada, Chile, and Colombia noted");
+//! - the agent of a passive reporting verb ("was highlighted by Iraq", "echoed by Canada, Chile,
+//!   and Colombia", "a suggestion, made by Switzerland and Chile");
+//! - "according to X", "in X's view", "in the view of X", "speaking for X", "on behalf of X"
+//!   (then the rest of the sentence is what X said), and inverted ", said X";
+//! - a quotation that ends with "?" or "!" takes the speaker of the short attribution after it
+//!   ("“Why wait?” Pakistan asked.");
+//! - quotations: a sentence that opens a quotation continued in the next sentences of its
+//!   paragraph takes the speaker named where the quotation closes ("“... . ...,” she said");
+//! - continuation: a sentence with no speaker of its own continues the last speaker of its
+//!   paragraph (unless another actor opens it), and a paragraph that is all quotation continues
+//!   the last speaker before it;
+//! - an opinion piece's own voice: when the author writes "we"/"our"/"I" outside quotations at
+//!   least twice, the article is an opinion piece, and sentences with no other speaker are the
+//!   outlet's, when a masthead (a short first line holding an organisation) names it.
+//!
+//! A person speaks for the state they are affiliated with (a representative for their country);
+//! other people, bodies, organisations and groups speak for themselves. A mention that is only
+//! the object of a sentence ("X was attacked", "talks between X and Y continued", "attacks by X")
+//! is no speaker, nor is one inside what another speaker reports ("Chile suggested that the OEWG
+//! could ...": the OEWG is not a speaker).
+//!
+//! A sentence that restates the one before ("This was echoed by Canada") is marked so, and takes
+//! that sentence's targets.
+//!
+//! Files: `sentence` (a sentence's word tokens, headings, quotation marks), `speakers` (the
+//! explicit patterns of one sentence), `continuation` (sentences without a speaker of their own,
+//! and the opinion piece's voice); this one joins them over an article.
+
+mod continuation;
+mod sentence;
+mod speakers;
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+
+use super::cues::Cues;
+use crate::actors::{Kind, Linked, MentionAt};
+use continuation::continued;
+use sentence::{is_heading, quote_balance, Sentence};
+
+/// One attributed sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statement {
+    /// Byte span of the sentence.
+    pub span: (usize, usize),
+    /// Speakers: indices into [`Linked::actors`], in text order, no repeats.
+    pub speakers: Vec<usize>,
+    /// Index (into the article's statements) of the statement this one restates.
+    pub restates: Option<usize>,
+}
+
+/// What a sentence says of itself, before continuation is resolved.
+struct Info {
+    span: (usize, usize),
+    paragraph: usize,
+    new_paragraph: bool,
+    speakers: Vec<usize>,
+    anaphoric: bool,
+    /// The speaker of a mention that opens the sentence.
+    subject: Option<usize>,
+    opens_quote: bool,
+    closes_quote: bool,
+    /// Ends with a closing quotation mark (perhaps after ? or !).
+    ends_quote: bool,
+    words: usize,
+}
+
+/// The speakers' mentions, sorted, with people resolved to their state (a person affiliated with a
+/// state speaks for it; every other actor for itself): the actor of each is its speaker.
+fn speaker_mentions(linked: &Linked) -> Vec<MentionAt> {
+    let states: HashMap<&str, usize> = linked
+        .actors
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.kind == Kind::State)
+        .map(|(i, a)| (a.id.as_str(), i))
+        .collect();
+    let mut v: Vec<MentionAt> = Vec::new();
+    for (a, actor) in linked.actors.iter().enumerate() {
+        let speaker = match (&actor.kind, &actor.affiliation) {
+            (Kind::Person, Some(aff)) => states.get(aff.as_str()).copied().unwrap_or(a),
+            _ => a,
+        };
+        v.extend(actor.mentions.iter().map(|&(s, e)| MentionAt::new(s, e, speaker)));
+    }
+    // nested mentions ("ODA" inside "the head of the ODA"): the outer one speaks
+    v.sort_unstable_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
+    let mut out: Vec<MentionAt> = Vec::with_capacity(v.len());
+    for m in v {
+        if out.last().is_none_or(|l| m.start >= l.end) {
+            out.push(m);
+        }
+    }
+    out
+}
+
+pub struct Attributor<'c> {
+    pub cues: &'c Cues,
+}
+
+impl Attributor<'_> {
+    /// The statements of an article: every sentence (byte spans from [`crate::text::sentences`])
+    /// that has a speaker.
+    pub fn statements(&self, text: &str, sentences: &[(usize, usize)], linked: &Linked) -> Vec<Statement> {
+        let mentions = speaker_mentions(linked);
+        let outlet = self.opinion_outlet(text, sentences, linked);
+        // first what each sentence says of itself
+        let infos = self.infos(text, sentences, &mentions);
+        // then continuation, quotations whose speaker comes after them, and the author's voice
+        continued(text, &infos, outlet)
+    }
+
+    /// What each sentence (not a heading) says of itself.
+    fn infos(&self, text: &str, sentences: &[(usize, usize)], mentions: &[MentionAt]) -> Vec<Info> {
+        let mut infos: Vec<Info> = Vec::with_capacity(sentences.len());
+        let mut paragraph = 0;
+        let mut prev_end = 0;
+        for &(s, e) in sentences {
+            let new_paragraph = text[prev_end..s].contains('\n');
+            if new_paragraph {
+                paragraph += 1;
+            }
+            prev_end = e;
+            let sentence = Sentence::new(text, (s, e));
+            if sentence.toks.is_empty() || is_heading(text, (s, e), &sentence) {
+                continue;
+            }
+            let lo = mentions.partition_point(|m| m.start < s);
+            let here: Vec<MentionAt> = mentions[lo..].iter().take_while(|m| m.end <= e).copied().collect();
+            let speakers = self.speakers(&sentence, &here);
+            let (opens, closes) = quote_balance(&text[s..e]);
+            infos.push(Info {
+                span: (s, e),
+                paragraph,
+                new_paragraph,
+                anaphoric: !speakers.is_empty() && self.anaphoric(&sentence),
+                // another actor as the sentence's subject: no continuation
+                subject: here.first().filter(|m| sentence.at(m.start) == 0).map(|m| m.actor),
+                speakers,
+                opens_quote: opens,
+                closes_quote: closes,
+                ends_quote: text[s..e].ends_with(['”', '"']),
+                words: sentence.toks.len(),
+            });
+        }
+        infos
+    }
+}
