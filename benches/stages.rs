@@ -82,8 +82,8 @@ fn stages(c: &mut Criterion) {
                 .iter()
                 .zip(&linked)
                 .map(|(t, l)| {
-                    let sentences = cyberstance::text::sentences(t, &cues.abbreviation);
-                    attributor.statements(t, &sentences, l).len()
+                    let layer = cyberstance::text::Text::new(t, &cues.abbreviation);
+                    attributor.statements(&layer, l).len()
                 })
                 .sum::<usize>()
         })

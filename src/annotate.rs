@@ -7,6 +7,7 @@
 //! is reported on stderr (file, line, id) and counted; the run goes on. An id seen before in the
 //! run is such a bad record: it names where the id was first seen.
 
+use crate::text::Text;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
@@ -154,29 +155,30 @@ pub fn annotate(
             continue;
         }
         let n = articles.len() as u64;
-        let tagged = {
-            let texts: Vec<&str> = articles.iter().map(|a| a.text.as_str()).collect();
-            annotator.tag(&texts)?
-        };
+        // each article's text layer, split once for every stage
+        let abbreviations = annotator.abbreviations();
+        let texts: Vec<Text> = articles.par_iter().map(|a| Text::new(&a.text, abbreviations)).collect();
+        let tagged = annotator.tag_texts(&texts.iter().collect::<Vec<_>>())?;
         // linking actors, in parallel; order is kept
-        let linked: Vec<std::result::Result<(usize, Linked), String>> = articles
+        let linked: Vec<std::result::Result<(usize, Linked), String>> = texts
             .par_iter()
             .zip(tagged)
-            .map(|(a, t)| t.map(|t| (t.tokens, linker.link(&a.text, &t.spans))))
+            .map(|(t, tagged)| tagged.map(|tagged| (tagged.tokens, linker.link_text(t, &tagged.spans))))
             .collect();
         // stances of the articles that were tagged
         let mut stances: Vec<Option<Vec<Found>>> = vec![None; articles.len()];
         if let Some(stancer) = stancer.as_deref_mut() {
-            let (docs, which): (Vec<(&str, &Linked)>, Vec<usize>) = articles
+            let (docs, which): (Vec<(&Text, &Linked)>, Vec<usize>) = texts
                 .iter()
                 .zip(&linked)
                 .enumerate()
-                .filter_map(|(i, (a, r))| r.as_ref().ok().map(|(_, l)| ((a.text.as_str(), l), i)))
+                .filter_map(|(i, (t, r))| r.as_ref().ok().map(|(_, l)| ((t, l), i)))
                 .unzip();
             for (found, i) in stancer.run(&docs)?.into_iter().zip(which) {
                 stances[i] = Some(found);
             }
         }
+        drop(texts);
         let targets = stancer.as_deref().map(|s| &s.rules.targets);
         let mut tokens = 0;
         for ((article, result), found) in articles.drain(..).zip(linked).zip(stances) {

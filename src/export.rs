@@ -19,7 +19,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use unicode_segmentation::UnicodeSegmentation;
 
 use crate::corpus::Source;
 use crate::error::{Error, RecordError, Result};
@@ -48,7 +47,7 @@ pub struct Token {
 /// into the token before it, other whitespace kept as tokens.
 pub fn tokens(text: &str, cuts: &[usize]) -> Vec<Token> {
     let mut out: Vec<Token> = Vec::new();
-    for (start, seg) in text.split_word_bound_indices() {
+    for (start, seg) in crate::text::segments(text) {
         let end = start + seg.len();
         if seg.chars().all(char::is_whitespace) {
             let mut from = start;

@@ -2,6 +2,7 @@
 //! window reconciliation -> entity decoding (rayon). [`Annotator::tag`] works on a chunk of
 //! articles; [`crate::annotate`] streams a corpus through it chunk by chunk.
 
+use crate::text::Text;
 use rayon::prelude::*;
 
 use crate::backend::{ModelInputs, Pool};
@@ -101,8 +102,21 @@ impl Annotator {
     /// Tags a chunk of texts. The outer error is a backend failure (the run stops); an inner one
     /// is a text the tokenizer rejected (that article fails, the others go on).
     pub fn tag(&mut self, texts: &[&str]) -> Result<Vec<std::result::Result<Tagged, String>>> {
+        let abbreviations = &self.abbreviations;
+        let split: Vec<Text> = texts.par_iter().map(|t| Text::new(t, abbreviations)).collect();
+        self.tag_texts(&split.iter().collect::<Vec<_>>())
+    }
+
+    /// The abbreviations that end no sentence: split an article's [`Text`] with them for
+    /// [`Annotator::tag_texts`].
+    pub fn abbreviations(&self) -> &std::collections::HashSet<String> {
+        &self.abbreviations
+    }
+
+    /// [`Annotator::tag`] over text layers already split (with [`Annotator::abbreviations`]).
+    pub fn tag_texts(&mut self, texts: &[&Text]) -> Result<Vec<std::result::Result<Tagged, String>>> {
         let encoded: Vec<std::result::Result<Encoded, String>> =
-            texts.par_iter().map(|t| self.tokenizer.encode(t)).collect();
+            texts.par_iter().map(|t| self.tokenizer.encode(t.text)).collect();
 
         // every window of every article, sorted by length so that batches carry little padding
         let mut items: Vec<(usize, Window)> = Vec::new();
@@ -111,7 +125,8 @@ impl Annotator {
             .zip(texts.par_iter())
             .map(|(enc, text)| match enc {
                 Ok(enc) if self.options.windows == Windows::Sentences => {
-                    let starts: Vec<usize> = crate::text::sentences(text, &self.abbreviations)
+                    let starts: Vec<usize> = text
+                        .sentences
                         .iter()
                         .map(|&(s, _)| enc.offsets.partition_point(|o| o.0 < s))
                         .collect();
@@ -182,7 +197,7 @@ impl Annotator {
             .map_init(Decoder::default, |dec, ((enc, sc), text)| {
                 let enc = enc.as_ref().map_err(Clone::clone)?;
                 Ok(Tagged {
-                    spans: dec.decode(labels, text, enc, sc),
+                    spans: dec.decode(labels, text.text, enc, sc),
                     tokens: enc.len(),
                 })
             })

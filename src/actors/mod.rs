@@ -106,6 +106,11 @@ impl Linker {
 
     /// Links one article's entities (byte spans from the NER model, sorted).
     pub fn link(&self, text: &str, spans: &[Span]) -> Linked {
+        self.link_text(&crate::text::Text::new(text, &Default::default()), spans)
+    }
+
+    /// [`Linker::link`] over an article's text layer, split once for every stage.
+    pub fn link_text(&self, text: &crate::text::Text, spans: &[Span]) -> Linked {
         link::Article::new(&self.gazetteer, text).run(spans)
     }
 }

@@ -28,6 +28,7 @@ pub mod encoder;
 pub mod polarity;
 pub mod targets;
 
+use crate::text::Text;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -162,12 +163,12 @@ impl Stancer {
     }
 
     /// The stances of each article of a chunk, in order.
-    pub fn run(&mut self, docs: &[(&str, &Linked)]) -> Result<Vec<Vec<Found>>> {
+    pub fn run(&mut self, docs: &[(&Text, &Linked)]) -> Result<Vec<Vec<Found>>> {
         let statements = self.rules.attribute(docs);
         let keywords: Vec<Vec<Vec<bool>>> = docs
             .par_iter()
             .zip(&statements)
-            .map(|((text, _), st)| self.rules.keywords(text, st))
+            .map(|((t, _), st)| self.rules.keywords(t.text, st))
             .collect();
         let signals = self.rules.params.signals;
         let wanted = |kw: &Vec<bool>| signals.embeds(kw);
@@ -175,11 +176,11 @@ impl Stancer {
             .iter()
             .zip(&statements)
             .zip(&keywords)
-            .flat_map(|(((text, _), st), kw)| {
+            .flat_map(|(((t, _), st), kw)| {
                 st.iter()
                     .zip(kw)
                     .filter(|(_, kw)| wanted(kw))
-                    .map(move |(s, _)| &text[s.span.0..s.span.1])
+                    .map(move |(s, _)| &t.text[s.span.0..s.span.1])
             })
             .collect();
         let mut embedded = self.encoder.embed(&texts)?.into_iter();
@@ -197,20 +198,17 @@ impl Stancer {
             .zip(&statements)
             .zip(&keywords)
             .zip(&vectors)
-            .map(|((((text, _), st), kw), vectors)| rules.article(text, st, kw, vectors))
+            .map(|((((t, _), st), kw), vectors)| rules.article(t.text, st, kw, vectors))
             .collect())
     }
 }
 
 impl Rules {
     /// The statements of each article (sentences with their speakers).
-    pub fn attribute(&self, docs: &[(&str, &Linked)]) -> Vec<Vec<Statement>> {
+    pub fn attribute(&self, docs: &[(&Text, &Linked)]) -> Vec<Vec<Statement>> {
         let attributor = Attributor { cues: &self.cues };
         docs.par_iter()
-            .map(|(text, linked)| {
-                let sentences = crate::text::sentences(text, &self.cues.abbreviation);
-                attributor.statements(text, &sentences, linked)
-            })
+            .map(|(t, linked)| attributor.statements(t, linked))
             .collect()
     }
 
@@ -365,7 +363,7 @@ mod tests {
         };
         let linker = Linker::load(&gazetteer::default_dir()).unwrap();
         let linked = linker.link(text, &[]);
-        let statements = rules.attribute(&[(text, &linked)]);
+        let statements = rules.attribute(&[(&Text::new(text, &rules.cues.abbreviation), &linked)]);
         let keywords = rules.keywords(text, &statements[0]);
         rules
             .article(text, &statements[0], &keywords, &[])
@@ -415,7 +413,7 @@ mod tests {
         let text = "Chile said attacks on critical infrastructure are unacceptable. Kenya said it agreed.";
         let linker = Linker::load(&gazetteer::default_dir()).unwrap();
         let linked = linker.link(text, &[]);
-        let statements = &rules.attribute(&[(text, &linked)])[0];
+        let statements = &rules.attribute(&[(&Text::new(text, &rules.cues.abbreviation), &linked)])[0];
         let keywords = rules.keywords(text, statements);
         assert_eq!(keywords.len(), 2);
         assert!(keywords[0][ci] && !keywords[1].contains(&true));

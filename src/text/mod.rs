@@ -14,7 +14,7 @@ use std::collections::HashSet;
 
 pub use offsets::CharOffsets;
 pub use sentences::{clauses, sentences};
-pub use words::{word_at, Word};
+pub use words::{name_words, segments, word_at, Word};
 
 /// One article's text, split once.
 pub struct Text<'a> {
@@ -22,6 +22,15 @@ pub struct Text<'a> {
     pub words: Vec<Word>,
     /// Sentences as byte spans, in order.
     pub sentences: Vec<(usize, usize)>,
+}
+
+impl Text<'_> {
+    /// The words of the sentence (or any stretch) `[s, e)`: those that start inside it.
+    pub fn words_in(&self, (s, e): (usize, usize)) -> &[Word] {
+        let from = word_at(&self.words, s);
+        let to = from + self.words[from..].partition_point(|w| w.seg_start < e);
+        &self.words[from..to]
+    }
 }
 
 impl<'a> Text<'a> {
@@ -43,6 +52,20 @@ pub fn first_line(text: &str) -> (usize, usize) {
     (start, end)
 }
 
+/// Most words a masthead line has ("NetMag Global", "Associated Press of Pakistan").
+pub const MASTHEAD_WORDS: usize = 5;
+
+/// The masthead: the first non-blank line, trimmed, when it is short (1 to [`MASTHEAD_WORDS`]
+/// words) and ends no sentence (no `.`, `!`, `?` or `:` at its end). The linker names the outlet
+/// from it and attribution gives an opinion piece's own voice to that outlet.
+pub fn masthead(text: &str) -> Option<(usize, usize)> {
+    let (start, end) = first_line(text);
+    let line = text[start..end].trim_end();
+    let words = line.split_whitespace().count();
+    ((1..=MASTHEAD_WORDS).contains(&words) && !line.ends_with(['.', '!', '?', ':']))
+        .then_some((start, start + line.len()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,6 +76,9 @@ mod tests {
         let (s, e) = first_line(text);
         assert_eq!(&text[s..e], "NetMag Global ");
         assert_eq!(first_line("one line"), (0, 8));
+        assert_eq!(masthead(text), Some((3, 16)));
+        assert_eq!(masthead("Statement by:\nText"), None);
+        assert_eq!(masthead("A long first line of seven words here\nx"), None);
         let t = Text::new(
             "Ms. Li spoke. Then \u{201c}we\u{201d} left.",
             &["Ms.".to_string()].into(),

@@ -51,6 +51,18 @@ pub fn match_words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Every segment of `text` as UAX #29 cuts it (words, spaces, punctuation), with its byte
+/// offset: for layouts that keep every character (tokens with their spacing, quotation marks).
+pub fn segments(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.split_word_bound_indices()
+}
+
+/// The words of a name (UAX #29 words: no punctuation, no spaces): "Ad Hoc Committee on
+/// Cybercrime" -> "Ad", "Hoc", ...
+pub fn name_words(name: &str) -> impl Iterator<Item = &str> {
+    name.unicode_words()
+}
+
 /// Index of the first word starting at or after `byte`.
 pub fn word_at(words: &[Word], byte: usize) -> usize {
     words.partition_point(|w| w.seg_start < byte)

@@ -155,8 +155,8 @@ proptest! {
             }
         }
         let cues = Cues::load(&cues::default_file()).unwrap();
-        let sents = sentences(&text, &cues.abbreviation);
-        for st in (Attributor { cues: &cues }).statements(&text, &sents, &linked) {
+        let layer = cyberstance::text::Text::new(&text, &cues.abbreviation);
+        for st in (Attributor { cues: &cues }).statements(&layer, &linked) {
             prop_assert!(is_boundary_span(&text, st.span));
             prop_assert!(st.speakers.iter().all(|&s| s < linked.actors.len()));
         }

@@ -3,11 +3,10 @@
 //! apposition, else the last person, of the state named among the modifiers or after "of" when
 //! there is one).
 
-use unicode_segmentation::UnicodeSegmentation;
-
 use super::{Article, Who, PERSON_REACH};
 use crate::actors::gazetteer::Kind;
 use crate::actors::MentionAt;
+use crate::text::name_words;
 
 /// Words between "the" and a role noun ("the Pakistani envoy", "the UN disarmament chief").
 const MAX_MODIFIERS: usize = 3;
@@ -20,7 +19,7 @@ const AFTER_ROLE: &[&str] = &[
 /// The head noun of a name, lower case: its last word before a preposition ("Ad Hoc Committee on
 /// Cybercrime" -> "committee", "UN Security Council" -> "council").
 fn head_noun(name: &str) -> Option<String> {
-    name.unicode_words()
+    name_words(name)
         .take_while(|w| !matches!(*w, "of" | "on" | "for" | "to" | "in" | "and"))
         .last()
         .map(str::to_lowercase)

@@ -24,8 +24,6 @@ mod tests;
 
 use std::collections::{HashMap, HashSet};
 
-use unicode_segmentation::UnicodeSegmentation;
-
 use super::gazetteer::{Gazetteer, Kind};
 use super::{Actor, Linked, LinkedEntity, MentionAt};
 use crate::ner::Span;
@@ -99,10 +97,6 @@ fn latest(list: &[MentionAt], pos: usize, reach: usize, pred: &impl Fn(usize) ->
         .copied()
 }
 
-fn is_word(s: &str) -> bool {
-    s.chars().any(char::is_alphanumeric)
-}
-
 fn starts_upper(s: &str) -> bool {
     s.chars().next().is_some_and(char::is_uppercase)
 }
@@ -128,22 +122,10 @@ pub fn slug(name: &str) -> String {
 }
 
 impl<'a> Article<'a> {
-    pub(crate) fn new(g: &'a Gazetteer, text: &'a str) -> Self {
-        // Word tokens, a possessive "'s" split off ("Council’s" -> "Council").
-        let toks = text
-            .split_word_bound_indices()
-            .filter(|(_, w)| is_word(w))
-            .map(|(i, w)| {
-                // U+202F (narrow no-break space) joins words in UAX 29; it is space here.
-                let lead = w.len() - w.trim_start().len();
-                let w = w.trim();
-                let stem = w
-                    .strip_suffix("'s")
-                    .or_else(|| w.strip_suffix("’s"))
-                    .filter(|s| !s.is_empty());
-                (i + lead, i + lead + stem.unwrap_or(w).len())
-            })
-            .collect();
+    pub(crate) fn new(g: &'a Gazetteer, t: &crate::text::Text<'a>) -> Self {
+        let text = t.text;
+        // word tokens from the text layer, a possessive "'s" split off ("Council’s" -> "Council")
+        let toks = t.words.iter().map(|w| (w.start, w.stem_end)).collect();
         Article {
             g,
             text,

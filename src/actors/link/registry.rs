@@ -2,15 +2,14 @@
 //! and bodies indexed by name and initials, people by the words of their names, which join a
 //! person's other mentions to them ("Khan" before or after "Aamir Khan").
 
-use unicode_segmentation::UnicodeSegmentation;
-
 use super::{starts_upper, Article, Draft, Who};
 use crate::actors::gazetteer::key;
 use crate::ner::Span;
+use crate::text::name_words;
 
 /// Initials of the capitalised words of a name ("Global Forum on Cyber Expertise" -> "GFCE").
 fn initials(name: &str) -> String {
-    name.unicode_words()
+    name_words(name)
         .filter(|w| starts_upper(w))
         .filter_map(|w| w.chars().next())
         .collect()
@@ -37,7 +36,7 @@ impl Article<'_> {
                 self.by_initials.insert(initials(&name), i);
             }
             Who::Person => {
-                for w in name.unicode_words() {
+                for w in name_words(&name) {
                     let list = self.by_word.entry(w.to_string()).or_default();
                     if list.last() != Some(&i) {
                         list.push(i);
@@ -66,7 +65,7 @@ impl Article<'_> {
 
     pub(super) fn person_actor(&mut self, span: &Span) -> usize {
         let name = key(&self.text[span.start_byte..span.end_byte]);
-        let words: Vec<&str> = name.unicode_words().collect();
+        let words: Vec<&str> = name_words(&name).collect();
         // the people who share a word with the name, latest first
         let mut candidates: Vec<usize> = words
             .iter()
@@ -77,12 +76,12 @@ impl Article<'_> {
         candidates.sort_unstable_by(|a, b| b.cmp(a));
         candidates.dedup();
         let same = candidates.into_iter().find(|&a| {
-            let theirs: Vec<&str> = self.actors[a].name.unicode_words().collect();
+            let theirs: Vec<&str> = name_words(&self.actors[a].name).collect();
             words.iter().all(|w| theirs.contains(w)) || theirs.iter().all(|w| words.contains(w))
         });
         match same {
             Some(a) => {
-                if words.len() > self.actors[a].name.unicode_words().count() {
+                if words.len() > name_words(&self.actors[a].name).count() {
                     for w in &words {
                         let list = self.by_word.entry(w.to_string()).or_default();
                         if !list.contains(&a) {

@@ -73,21 +73,15 @@ impl Article<'_> {
         t.trim().is_empty() || plural_acronym || lower_case || self.g.words.not_entity.contains(&t)
     }
 
-    /// A masthead: a first line of at most four capitalised words without sentence punctuation
-    /// ("NetMag Global") holding one ORG span names the outlet whole.
+    /// A masthead ([`crate::text::masthead`]) of capitalised words ("NetMag Global") holding one
+    /// ORG span names the outlet whole.
     pub(super) fn masthead(&self, spans: &mut [(Span, bool)]) {
-        let start = self.text.len() - self.text.trim_start().len();
-        let end = self.text[start..].find('\n').map_or(self.text.len(), |i| start + i);
-        let line = self.text[start..end].trim_end();
-        let words: Vec<&str> = line.split_whitespace().collect();
-        if words.is_empty()
-            || words.len() > 4
-            || !words.iter().all(|w| starts_upper(w))
-            || line.ends_with(['.', '!', '?', ':'])
-        {
+        let Some((start, end)) = crate::text::masthead(self.text) else {
+            return;
+        };
+        if !self.text[start..end].split_whitespace().all(starts_upper) {
             return;
         }
-        let end = start + line.len();
         let inside: Vec<usize> = (0..spans.len())
             .filter(|&k| spans[k].0.start_byte >= start && spans[k].0.end_byte <= end)
             .collect();

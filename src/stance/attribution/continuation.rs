@@ -3,8 +3,6 @@
 //! quotation, the last speaker before it), and in an opinion piece (the author says "we" or "I"
 //! outside quotations) with a masthead, the outlet speaks where no one else does.
 
-use unicode_segmentation::UnicodeSegmentation;
-
 use super::sentence::is_quotation;
 use super::{Attributor, Info, Statement};
 use crate::actors::{Kind, Linked};
@@ -102,7 +100,7 @@ impl Attributor<'_> {
             }
             prev_end = e;
             let mut previous = "";
-            for (_, w) in text[s..e].split_word_bound_indices() {
+            for (_, w) in crate::text::segments(&text[s..e]) {
                 if matches!(w, "“" | "”" | "\"") {
                     quoted = if w == "\"" { !quoted } else { w == "“" };
                     continue;
@@ -122,12 +120,7 @@ impl Attributor<'_> {
         if first_person < OPINION_FIRST_PERSON {
             return None;
         }
-        let start = text.len() - text.trim_start().len();
-        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-        let line = text[start..line_end].trim();
-        if line.split_whitespace().count() > 5 || line.ends_with(['.', '!', '?']) {
-            return None;
-        }
+        let (start, line_end) = crate::text::masthead(text)?;
         linked.actors.iter().position(|a| {
             matches!(a.kind, Kind::Org | Kind::Igo) && a.mentions.iter().any(|&(s, e)| s >= start && e <= line_end)
         })

@@ -42,12 +42,13 @@ mod speakers;
 #[cfg(test)]
 mod tests;
 
+use crate::text::Text;
 use std::collections::HashMap;
 
 use super::cues::Cues;
 use crate::actors::{Kind, Linked, MentionAt};
 use continuation::continued;
-use sentence::{is_heading, quote_balance, Sentence};
+use sentence::{is_heading, Sentence};
 
 /// One attributed sentence.
 #[derive(Debug, Clone, PartialEq)]
@@ -110,19 +111,20 @@ pub struct Attributor<'c> {
 }
 
 impl Attributor<'_> {
-    /// The statements of an article: every sentence (byte spans from [`crate::text::sentences`])
-    /// that has a speaker.
-    pub fn statements(&self, text: &str, sentences: &[(usize, usize)], linked: &Linked) -> Vec<Statement> {
+    /// The statements of an article: every sentence of its text layer that has a speaker.
+    pub fn statements(&self, t: &Text, linked: &Linked) -> Vec<Statement> {
+        let (text, sentences) = (t.text, &t.sentences);
         let mentions = speaker_mentions(linked);
         let outlet = self.opinion_outlet(text, sentences, linked);
         // first what each sentence says of itself
-        let infos = self.infos(text, sentences, &mentions);
+        let infos = self.infos(t, &mentions);
         // then continuation, quotations whose speaker comes after them, and the author's voice
         continued(text, &infos, outlet)
     }
 
     /// What each sentence (not a heading) says of itself.
-    fn infos(&self, text: &str, sentences: &[(usize, usize)], mentions: &[MentionAt]) -> Vec<Info> {
+    fn infos(&self, t: &Text, mentions: &[MentionAt]) -> Vec<Info> {
+        let (text, sentences) = (t.text, &t.sentences);
         let mut infos: Vec<Info> = Vec::with_capacity(sentences.len());
         let mut paragraph = 0;
         let mut prev_end = 0;
@@ -132,14 +134,14 @@ impl Attributor<'_> {
                 paragraph += 1;
             }
             prev_end = e;
-            let sentence = Sentence::new(text, (s, e));
+            let sentence = Sentence::new(t, (s, e));
             if sentence.toks.is_empty() || is_heading(text, (s, e), &sentence) {
                 continue;
             }
             let lo = mentions.partition_point(|m| m.start < s);
             let here: Vec<MentionAt> = mentions[lo..].iter().take_while(|m| m.end <= e).copied().collect();
             let speakers = self.speakers(&sentence, &here);
-            let (opens, closes) = quote_balance(&text[s..e]);
+            let (opens, closes) = crate::text::quotes::balance(&text[s..e]);
             infos.push(Info {
                 span: (s, e),
                 paragraph,

@@ -1,49 +1,35 @@
 //! One sentence as word tokens, and what its punctuation says: whether it is a heading, whether it
 //! opens or closes a quotation, whether it is one throughout.
 
-use unicode_segmentation::UnicodeSegmentation;
+use crate::text::{Text, Word};
 
 pub(super) struct Sentence<'t> {
-    /// Word tokens: (start, end) bytes and the lower-cased word.
-    pub(super) toks: Vec<(usize, usize, String)>,
+    /// The sentence's words, from the text layer.
+    pub(super) toks: &'t [Word],
     pub(super) text: &'t str,
 }
 
 impl<'t> Sentence<'t> {
-    pub(super) fn new(text: &'t str, (s, e): (usize, usize)) -> Self {
-        let toks = text[s..e]
-            .split_word_bound_indices()
-            .filter(|(_, w)| w.chars().any(char::is_alphanumeric))
-            .map(|(i, w)| (s + i, s + i + w.len(), w.to_lowercase()))
-            .collect();
-        Sentence { toks, text }
+    pub(super) fn new(t: &'t Text, span: (usize, usize)) -> Self {
+        Sentence {
+            toks: t.words_in(span),
+            text: t.text,
+        }
     }
 
+    /// Word `i`, lower case ("" past the end).
     pub(super) fn word(&self, i: usize) -> &str {
-        self.toks.get(i).map_or("", |t| t.2.as_str())
+        self.toks.get(i).map_or("", |t| t.lower.as_str())
     }
 
     /// Index of the first token starting at or after `byte`.
     pub(super) fn at(&self, byte: usize) -> usize {
-        self.toks.partition_point(|t| t.0 < byte)
+        self.toks.partition_point(|t| t.seg_start < byte)
     }
 
     pub(super) fn gap(&self, a: usize, b: usize) -> &'t str {
-        &self.text[self.toks[a].1..self.toks[b].0]
+        &self.text[self.toks[a].end..self.toks[b].seg_start]
     }
-}
-
-/// Whether a sentence leaves a quotation open (more opening than closing marks, or an odd number
-/// of straight quotes that starts it) and whether it closes one opened before it.
-pub(super) fn quote_balance(s: &str) -> (bool, bool) {
-    let open = s.matches('“').count();
-    let close = s.matches('”').count();
-    let straight = s.matches('"').count() % 2 == 1;
-    let starts = s.trim_start().starts_with('"');
-    (
-        open > close || (straight && starts),
-        close > open || (straight && !starts),
-    )
 }
 
 /// A line without sentence punctuation at its end: a heading or a caption, not a statement.

@@ -61,11 +61,13 @@ impl Attributor<'_> {
             } else if w == "view" && i >= 2 {
                 // "In Chile's view", "In the United States' view"
                 let possessor = here.iter().find(|m| {
-                    m.end <= st.toks[i].0 && matches!(st.text[m.end..st.toks[i].0].trim(), "'s" | "’s" | "'" | "’") && {
-                        let j = st.at(m.start);
-                        let j = if j >= 1 && st.word(j - 1) == "the" { j - 1 } else { j };
-                        j >= 1 && st.word(j - 1) == "in"
-                    }
+                    m.end <= st.toks[i].seg_start
+                        && matches!(st.text[m.end..st.toks[i].seg_start].trim(), "'s" | "’s" | "'" | "’")
+                        && {
+                            let j = st.at(m.start);
+                            let j = if j >= 1 && st.word(j - 1) == "the" { j - 1 } else { j };
+                            j >= 1 && st.word(j - 1) == "in"
+                        }
                 });
                 got.extend(possessor.map(|m| m.actor));
             }
@@ -90,7 +92,7 @@ impl Attributor<'_> {
                 let before = self.coordinated(st, here, k);
                 let first = before.last().map_or(m, |&j| &here[j]);
                 if !self.after_preposition(st, st.at(first.start)) {
-                    reported_from = st.toks[verb].1;
+                    reported_from = st.toks[verb].end;
                     found.extend(before.iter().rev().map(|&j| here[j].actor));
                     found.push(m.actor);
                 }
@@ -115,7 +117,7 @@ impl Attributor<'_> {
         if i < st.toks.len() && st.gap(last, i).trim() == "," && self.at_clause_start(st, st.at(m.start)) {
             // "X, deputy representative of Y, said": the closing comma within reach
             if let Some(close) = (i + 1..st.toks.len())
-                .take_while(|&k| st.toks[k].0 - m.end <= APPOSITION_REACH)
+                .take_while(|&k| st.toks[k].seg_start - m.end <= APPOSITION_REACH)
                 .find(|&k| st.gap(k - 1, k).trim() == ",")
             {
                 i = close;
@@ -139,7 +141,9 @@ impl Attributor<'_> {
     /// Token `i` starts the sentence or follows a comma, colon, quote or "that", perhaps after
     /// capitalised titles ("Ambassador Aamir Khan").
     fn at_clause_start(&self, st: &Sentence, mut i: usize) -> bool {
-        while i > 0 && st.gap(i - 1, i).trim().is_empty() && st.text[st.toks[i - 1].0..].starts_with(char::is_uppercase)
+        while i > 0
+            && st.gap(i - 1, i).trim().is_empty()
+            && st.text[st.toks[i - 1].seg_start..].starts_with(char::is_uppercase)
         {
             i -= 1;
         }
@@ -154,7 +158,7 @@ impl Attributor<'_> {
     fn after_preposition(&self, st: &Sentence, mut i: usize) -> bool {
         while i > 0
             && st.gap(i - 1, i).trim().is_empty()
-            && (st.text[st.toks[i - 1].0..].starts_with(char::is_uppercase) || st.word(i - 1) == "the")
+            && (st.text[st.toks[i - 1].seg_start..].starts_with(char::is_uppercase) || st.word(i - 1) == "the")
         {
             i -= 1;
         }
@@ -212,7 +216,7 @@ impl Attributor<'_> {
 
     /// The speakers of a list of mentions starting at token `i` ("Canada, Chile, and Colombia").
     fn list_at(&self, st: &Sentence, here: &[MentionAt], i: usize) -> Vec<usize> {
-        let Some(first) = st.toks.get(i).map(|t| t.0) else {
+        let Some(first) = st.toks.get(i).map(|t| t.seg_start) else {
             return Vec::new();
         };
         let k = here.partition_point(|m| m.start < first);
@@ -239,7 +243,7 @@ impl Attributor<'_> {
 
     /// The sentence starts with an anaphor ("This was echoed", "A similar suggestion, made by").
     pub(super) fn anaphoric(&self, st: &Sentence) -> bool {
-        let words: Vec<&str> = st.toks.iter().map(|t| t.2.as_str()).collect();
+        let words: Vec<&str> = st.toks.iter().map(|t| t.lower.as_str()).collect();
         self.cues.anaphor.at(&words, 0).is_some()
     }
 }

@@ -7,6 +7,7 @@ mod references;
 use super::*;
 use crate::actors::gazetteer::default_dir;
 use crate::ner::spans_in;
+use crate::text::Text;
 use std::sync::OnceLock;
 
 fn gazetteer() -> &'static Gazetteer {
@@ -16,7 +17,7 @@ fn gazetteer() -> &'static Gazetteer {
 
 /// Links `text` with model spans given as (surface, label), each found after the previous.
 fn link(text: &str, spans: &[(&str, &str)]) -> Linked {
-    Article::new(gazetteer(), text).run(&spans_in(text, spans))
+    Article::new(gazetteer(), &Text::new(text, &Default::default())).run(&spans_in(text, spans))
 }
 
 /// (entity text, label, actor id) of every entity.
@@ -76,7 +77,7 @@ fn odd_spans_and_long_articles_do_not_break_the_linker() {
             score: 0.9,
         },
     ];
-    let l = Article::new(gazetteer(), &t).run(&spans);
+    let l = Article::new(gazetteer(), &Text::new(&t, &Default::default())).run(&spans);
     let ids: Vec<&str> = l.actors.iter().map(|a| a.id.as_str()).collect();
     assert_eq!(ids, ["PAK", "NLD"]);
 }

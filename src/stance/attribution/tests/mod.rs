@@ -23,9 +23,8 @@ fn cues() -> &'static Cues {
 /// (surface, label), each found after the previous.
 fn attribute(text: &str, spans: &[(&str, &str)]) -> Vec<(String, Vec<String>)> {
     let linked = linker().link(text, &spans_in(text, spans));
-    let sentences = crate::text::sentences(text, &cues().abbreviation);
     Attributor { cues: cues() }
-        .statements(text, &sentences, &linked)
+        .statements(&crate::text::Text::new(text, &cues().abbreviation), &linked)
         .into_iter()
         .map(|s| {
             let ids = s.speakers.iter().map(|&a| linked.actors[a].id.clone()).collect();
