@@ -21,6 +21,7 @@ use serde::Deserialize;
 use crate::corpus::Source;
 use crate::error::{RecordError, Result};
 use crate::eval::spans::LabeledSpan;
+use crate::stance::Polarity;
 use crate::text::CharOffsets;
 
 /// One article of either side.
@@ -65,14 +66,6 @@ impl Actor {
             .filter(|c| is_state && !c.is_empty())
             .map(str::to_ascii_uppercase)
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Polarity {
-    Support,
-    Oppose,
-    Neutral,
 }
 
 #[derive(Debug, Clone, Deserialize)]
