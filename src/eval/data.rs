@@ -31,7 +31,7 @@ pub struct Doc {
     pub source: Source,
     pub text: Option<String>,
     pub entities: Option<Vec<Entity>>,
-    pub actors: Option<Vec<Actor>>,
+    pub actors: Option<Vec<DocActor>>,
     pub stances: Option<Vec<Stance>>,
 }
 
@@ -44,8 +44,11 @@ pub struct Entity {
     pub text: Option<String>,
 }
 
+/// An actor of a [`Doc`], gold or predicted: a hand label, or a record's actor read leniently (no
+/// id needed, `kind` as free text, mentions as code-point pairs). The linker's actor is
+/// [`crate::actors::LinkedActor`], the output's [`crate::record::Actor`].
 #[derive(Debug, Clone, Deserialize)]
-pub struct Actor {
+pub struct DocActor {
     #[serde(default)]
     pub id: Option<String>,
     pub name: String,
@@ -57,7 +60,7 @@ pub struct Actor {
     pub mentions: Vec<(usize, usize)>,
 }
 
-impl Actor {
+impl DocActor {
     /// The ISO 3166-1 alpha-3 code of a state actor (upper case); `None` for other kinds.
     pub fn state_code(&self) -> Option<String> {
         let is_state = self.kind.as_deref().is_none_or(|k| k.eq_ignore_ascii_case("state"));
@@ -106,7 +109,7 @@ struct Raw {
     #[serde(default)]
     entities: Option<Vec<Entity>>,
     #[serde(default)]
-    actors: Option<Vec<Actor>>,
+    actors: Option<Vec<DocActor>>,
     #[serde(default)]
     stances: Option<Vec<Stance>>,
 }
