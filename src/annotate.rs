@@ -192,7 +192,11 @@ pub fn annotate(
                 }
                 Err(message) => {
                     summary.failed += 1;
-                    progress.println(&format!("error: {}: tokenizer failed: {message}", article.source));
+                    let e = RecordError::Tokenize {
+                        source_: article.source,
+                        message,
+                    };
+                    progress.println(&format!("error: {e}"));
                 }
             }
         }
