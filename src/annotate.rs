@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use crate::actors::{Linked, Linker};
 use crate::corpus::{Article, Corpus, Entry, Source};
-use crate::error::{RecordError, Result};
+use crate::error::{RecordError, Result, TokenizerError};
 use crate::output::{JsonlWriter, Resumed};
 use crate::pipeline::Annotator;
 use crate::progress::Progress;
@@ -159,7 +159,7 @@ pub fn annotate(
             annotator.tag(&texts)?
         };
         // linking actors, in parallel; order is kept
-        let linked: Vec<std::result::Result<(usize, Linked), String>> = articles
+        let linked: Vec<std::result::Result<(usize, Linked), TokenizerError>> = articles
             .par_iter()
             .zip(tagged)
             .map(|(a, t)| t.map(|t| (t.tokens, linker.link(&a.text, &t.spans))))
@@ -190,11 +190,11 @@ pub fn annotate(
                     out.write(&record)?;
                     summary.ok += 1;
                 }
-                Err(message) => {
+                Err(source) => {
                     summary.failed += 1;
                     let e = RecordError::Tokenize {
                         source_: article.source,
-                        message,
+                        source,
                     };
                     progress.println(&format!("error: {e}"));
                 }

@@ -23,8 +23,12 @@ pub enum Error {
     },
     #[error("model directory {dir}: {problem}")]
     Model { dir: PathBuf, problem: String },
-    #[error("cannot load tokenizer {path}: {message}")]
-    Tokenizer { path: PathBuf, message: String },
+    #[error("cannot load tokenizer {path}")]
+    Tokenizer {
+        path: PathBuf,
+        #[source]
+        source: TokenizerError,
+    },
     #[error("ONNX Runtime: {context}")]
     Onnx {
         context: String,
@@ -45,6 +49,17 @@ pub enum Error {
     Option { option: String, message: String },
 }
 
+/// What the tokenizer could not do: the `tokenizers` library failed (reading or parsing its file,
+/// encoding a text), or the vocabulary lacks a special token.
+#[derive(Debug, thiserror::Error)]
+pub enum TokenizerError {
+    /// The library's error, worded as it words it, with its causes.
+    #[error(transparent)]
+    Library(tokenizers::Error),
+    #[error("no {0} token in the vocabulary")]
+    MissingToken(&'static str),
+}
+
 /// A problem with one input record. The batch goes on; the run's exit status reports it.
 #[derive(Debug, thiserror::Error)]
 pub enum RecordError {
@@ -62,8 +77,12 @@ pub enum RecordError {
     MissingField { source_: Source, field: &'static str },
     #[error("{source_}: empty text")]
     EmptyText { source_: Source },
-    #[error("{source_}: tokenizer failed: {message}")]
-    Tokenize { source_: Source, message: String },
+    #[error("{source_}: tokenizer failed: {source}")]
+    Tokenize {
+        source_: Source,
+        #[source]
+        source: TokenizerError,
+    },
     #[error("{source_}: {message}")]
     Invalid { source_: Source, message: String },
     #[error("{source_}: {bytes} bytes, over the limit of {limit} (--max-article-bytes)")]

@@ -6,7 +6,7 @@ use rayon::prelude::*;
 
 use crate::backend::{ModelInputs, Pool};
 use crate::config::ModelDir;
-use crate::error::Result;
+use crate::error::{Result, TokenizerError};
 use crate::ner::{Decoder, LabelSet, Span};
 use crate::record::ModelInfo;
 use crate::tokenize::{plan_sentence_windows, plan_windows, Encoded, TextTokenizer, Window};
@@ -100,8 +100,8 @@ impl Annotator {
 
     /// Tags a chunk of texts. The outer error is a backend failure (the run stops); an inner one
     /// is a text the tokenizer rejected (that article fails, the others go on).
-    pub fn tag(&mut self, texts: &[&str]) -> Result<Vec<std::result::Result<Tagged, String>>> {
-        let encoded: Vec<std::result::Result<Encoded, String>> =
+    pub fn tag(&mut self, texts: &[&str]) -> Result<Vec<std::result::Result<Tagged, TokenizerError>>> {
+        let encoded: Vec<std::result::Result<Encoded, TokenizerError>> =
             texts.par_iter().map(|t| self.tokenizer.encode(t)).collect();
 
         // every window of every article, sorted by length so that batches carry little padding
@@ -176,13 +176,13 @@ impl Annotator {
 
         let labels = &self.labels;
         Ok(encoded
-            .par_iter()
+            .into_par_iter()
             .zip(scores.par_iter())
             .zip(texts.par_iter())
             .map_init(Decoder::default, |dec, ((enc, sc), text)| {
-                let enc = enc.as_ref().map_err(Clone::clone)?;
+                let enc = enc?;
                 Ok(Tagged {
-                    spans: dec.decode(labels, text, enc, sc),
+                    spans: dec.decode(labels, text, &enc, sc),
                     tokens: enc.len(),
                 })
             })
