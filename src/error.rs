@@ -1,7 +1,8 @@
 //! Library errors. Every variant that concerns one input record names where it came from
 //! (file, line, id), so a user can find the record from the message alone.
 
-use std::path::PathBuf;
+use std::fmt;
+use std::path::{Path, PathBuf};
 
 use crate::corpus::Source;
 
@@ -47,6 +48,21 @@ pub enum Error {
     },
     #[error("invalid option {option}: {message}")]
     Option { option: String, message: String },
+}
+
+impl Error {
+    /// An I/O error writing to `what` (a path, `<stdout>`).
+    pub fn write(what: impl fmt::Display, source: std::io::Error) -> Error {
+        Error::Write {
+            what: what.to_string(),
+            source,
+        }
+    }
+
+    /// For `map_err`: an I/O error writing the file at `path`.
+    pub fn writing(path: &Path) -> impl Fn(std::io::Error) -> Error + Copy + '_ {
+        move |source| Error::write(path.display(), source)
+    }
 }
 
 /// What the tokenizer could not do: the `tokenizers` library failed (reading or parsing its file,

@@ -144,10 +144,7 @@ pub fn evaluate(annotator: &mut Annotator, docs: &[Document], chunk: usize) -> R
 
 /// Writes `word gold predicted` lines, a blank line between sentences (for seqeval).
 pub fn write_tags(path: &Path, docs: &[Document], predicted: &[Vec<String>]) -> Result<()> {
-    let werr = |e| Error::Write {
-        what: path.display().to_string(),
-        source: e,
-    };
+    let werr = Error::writing(path);
     let mut f = std::io::BufWriter::new(std::fs::File::create(path).map_err(werr)?);
     for (doc, pred) in docs.iter().zip(predicted) {
         for (w, ((word, gold), pred)) in doc.words_text.iter().zip(&doc.gold).zip(pred).enumerate() {
