@@ -51,6 +51,14 @@ pub enum Error {
 }
 
 impl Error {
+    /// For `map_err`: an I/O error reading the file at `path`.
+    pub fn reading(path: &Path) -> impl Fn(std::io::Error) -> Error + Copy + '_ {
+        move |source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
     /// An I/O error writing to `what` (a path, `<stdout>`).
     pub fn write(what: impl fmt::Display, source: std::io::Error) -> Error {
         Error::Write {

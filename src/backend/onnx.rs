@@ -51,10 +51,7 @@ fn environment(library: &Path) -> Result<ort::environment::Environment> {
 /// `DynamicQuantizeLinear` / `DynamicQuantizeMatMul`): one scale per model call, so such a model
 /// must run one window per call for a window's result not to depend on what shares its call.
 pub fn quantizes_per_call(model: &Path) -> Result<bool> {
-    let bytes = std::fs::read(model).map_err(|e| Error::Read {
-        path: model.to_path_buf(),
-        source: e,
-    })?;
+    let bytes = std::fs::read(model).map_err(Error::reading(model))?;
     let needle = b"DynamicQuantize";
     Ok(bytes.windows(needle.len()).any(|w| w == needle))
 }

@@ -47,17 +47,11 @@ impl Document {
 
 /// Reads a two-column IOB2 file ("token tag" per line, blank line between sentences).
 pub fn read_iob2(path: &Path) -> Result<Vec<Document>> {
-    let f = std::fs::File::open(path).map_err(|e| Error::Read {
-        path: path.to_path_buf(),
-        source: e,
-    })?;
+    let f = std::fs::File::open(path).map_err(Error::reading(path))?;
     let mut docs = vec![Document::default()];
     let mut sentence_start = true;
     for (i, line) in BufReader::new(f).lines().enumerate() {
-        let line = line.map_err(|e| Error::Read {
-            path: path.to_path_buf(),
-            source: e,
-        })?;
+        let line = line.map_err(Error::reading(path))?;
         let line = line.trim_end();
         if line.is_empty() {
             sentence_start = true;
