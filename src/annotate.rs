@@ -66,11 +66,7 @@ impl SeenIds {
                     .expect("a free suffix");
                 article.source.id = Some(article.id.clone());
             } else {
-                let at = Source {
-                    path: self.paths[p as usize].clone(),
-                    line,
-                    id: None,
-                };
+                let at = Source::at(self.paths[p as usize].clone(), line);
                 let made_up = if generated {
                     " (an id made from file and line for a record without one: give that record an id)"
                 } else {

@@ -95,11 +95,7 @@ pub fn for_each_record(path: &Path, mut each: impl FnMut(Record) -> Result<()>) 
     let mut bad = 0;
     for line in reader {
         let record = line.and_then(|line| {
-            let mut source = Source {
-                path: path.to_path_buf(),
-                line: Some(line.no),
-                id: None,
-            };
+            let mut source = Source::at(path, Some(line.no));
             if line.is_blank() {
                 return Ok(None);
             }

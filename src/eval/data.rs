@@ -14,7 +14,7 @@
 //! scored.
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
 
@@ -240,11 +240,7 @@ pub fn read_docs(path: &Path) -> Result<Side> {
                 continue;
             }
         };
-        let source = Source {
-            path: PathBuf::from(path),
-            line: Some(line.no),
-            id: None,
-        };
+        let source = Source::at(path, Some(line.no));
         let parsed = crate::jsonl::text(line.content(), &source).and_then(|text| Doc::parse(text, source.clone()));
         match parsed {
             Ok(doc) => match seen.get(&doc.id) {
@@ -321,6 +317,7 @@ pub fn pair(gold: Side, pred: Side) -> Paired {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
 
     fn write(dir: &Path, name: &str, body: &str) -> PathBuf {
         let p = dir.join(name);
