@@ -145,12 +145,7 @@ impl Annotator {
                 x
             },
             |b, out| {
-                if out.width != width {
-                    return Err(crate::error::Error::LogitsShape {
-                        expected: vec![out.batch, out.seq, width],
-                        found: vec![out.batch, out.seq, out.width],
-                    });
-                }
+                out.expect_width(width)?;
                 // (article, first kept token, scores of the kept tokens)
                 Ok(batches[b]
                     .iter()

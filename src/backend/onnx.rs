@@ -109,19 +109,7 @@ impl Backend for OnnxBackend {
             self.session.run(ort::inputs![ids, mask]).map_err(run)?
         };
         let (shape, data) = outputs[0].try_extract_tensor::<f32>().map_err(run)?;
-        let found: Vec<usize> = shape.iter().map(|&d| d.max(0) as usize).collect();
-        if found.len() != 3 || found[0] != x.batch || found[1] != x.seq {
-            return Err(Error::LogitsShape {
-                expected: vec![x.batch, x.seq, 0],
-                found,
-            });
-        }
-        Ok(Scores {
-            batch: x.batch,
-            seq: x.seq,
-            width: found[2],
-            data: data.to_vec(),
-        })
+        Scores::from_output(x, shape, || Ok(data.to_vec()))
     }
 
     fn name(&self) -> &'static str {
