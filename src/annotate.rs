@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use crate::actors::{Linked, Linker};
 use crate::corpus::{Article, Corpus, Entry, Source};
-use crate::error::{RecordError, Result};
+use crate::error::{RecordError, Result, TokenizerError};
 use crate::output::{JsonlWriter, Resumed};
 use crate::pipeline::Annotator;
 use crate::progress::Progress;
@@ -67,11 +67,7 @@ impl SeenIds {
                     .expect("a free suffix");
                 article.source.id = Some(article.id.clone());
             } else {
-                let at = Source {
-                    path: self.paths[p as usize].clone(),
-                    line,
-                    id: None,
-                };
+                let at = Source::at(self.paths[p as usize].clone(), line);
                 let made_up = if generated {
                     " (an id made from file and line for a record without one: give that record an id)"
                 } else {
@@ -160,7 +156,7 @@ pub fn annotate(
         let texts: Vec<Text> = articles.par_iter().map(|a| Text::new(&a.text, abbreviations)).collect();
         let tagged = annotator.tag_texts(&texts.iter().collect::<Vec<_>>())?;
         // linking actors, in parallel; order is kept
-        let linked: Vec<std::result::Result<(usize, Linked), String>> = texts
+        let linked: Vec<std::result::Result<(usize, Linked), TokenizerError>> = texts
             .par_iter()
             .zip(tagged)
             .map(|(t, tagged)| tagged.map(|tagged| (tagged.tokens, linker.link_text(t, &tagged.spans))))
@@ -192,9 +188,13 @@ pub fn annotate(
                     out.write(&record)?;
                     summary.ok += 1;
                 }
-                Err(message) => {
+                Err(source) => {
                     summary.failed += 1;
-                    progress.println(&format!("error: {}: tokenizer failed: {message}", article.source));
+                    let e = RecordError::Tokenize {
+                        source_: article.source,
+                        source,
+                    };
+                    progress.println(&format!("error: {e}"));
                 }
             }
         }

@@ -249,12 +249,7 @@ fn print_report<T: serde::Serialize>(report: &T, table: impl FnOnce() -> String,
     let text = if args.json { format!("{value:#}\n") } else { table() };
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            return Err(Error::Write {
-                what: "stdout".into(),
-                source: e,
-            })
-        }
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(Error::write("stdout", e)),
         _ => {}
     }
     let mut all_met = true;

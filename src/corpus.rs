@@ -25,6 +25,17 @@ pub struct Source {
     pub id: Option<String>,
 }
 
+impl Source {
+    /// Line `line` of `path` (the whole file for `None`), before its record's id is known.
+    pub fn at(path: impl Into<PathBuf>, line: Option<usize>) -> Source {
+        Source {
+            path: path.into(),
+            line,
+            id: None,
+        }
+    }
+}
+
 impl fmt::Display for Source {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", crate::error::one_line(&self.path.display().to_string()))?;
@@ -110,11 +121,7 @@ impl Corpus {
                 // FIFO could hang the run)
                 Ok(e) if !e.file_type().is_dir() && is_txt(e.path()) => {
                     errors.push(Pending::Failed(RecordError::Invalid {
-                        source_: Source {
-                            path: e.into_path(),
-                            line: None,
-                            id: None,
-                        },
+                        source_: Source::at(e.into_path(), None),
                         message: "not a regular file (a FIFO, socket or device): skipped".into(),
                     }))
                 }
@@ -125,11 +132,7 @@ impl Corpus {
                         .into_io_error()
                         .unwrap_or_else(|| std::io::Error::other("symbolic link loop"));
                     errors.push(Pending::Failed(RecordError::Unreadable {
-                        source_: Source {
-                            path,
-                            line: None,
-                            id: None,
-                        },
+                        source_: Source::at(path, None),
                         source: io,
                     }));
                 }
@@ -324,11 +327,7 @@ fn article(id: (String, bool), mut text: String, meta: Meta, source: Source) -> 
 /// Parses one JSONL line. `id` may be a string or an integer; without one the id is
 /// `<file stem>:<line>`. `text` must be a string. Other fields are kept untouched in `meta`.
 fn parse_jsonl_record(path: &Path, line: usize, bytes: &[u8]) -> Result<Article, RecordError> {
-    let mut source = Source {
-        path: path.to_path_buf(),
-        line: Some(line),
-        id: None,
-    };
+    let mut source = Source::at(path, Some(line));
     let s = crate::jsonl::text(bytes, &source)?;
     let mut fields: Meta = match serde_json::from_str(s) {
         Ok(m) => m,

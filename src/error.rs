@@ -1,7 +1,8 @@
 //! Library errors. Every variant that concerns one input record names where it came from
 //! (file, line, id), so a user can find the record from the message alone.
 
-use std::path::PathBuf;
+use std::fmt;
+use std::path::{Path, PathBuf};
 
 use crate::corpus::Source;
 
@@ -23,8 +24,12 @@ pub enum Error {
     },
     #[error("model directory {dir}: {problem}")]
     Model { dir: PathBuf, problem: String },
-    #[error("cannot load tokenizer {path}: {message}")]
-    Tokenizer { path: PathBuf, message: String },
+    #[error("cannot load tokenizer {path}")]
+    Tokenizer {
+        path: PathBuf,
+        #[source]
+        source: TokenizerError,
+    },
     #[error("ONNX Runtime: {context}")]
     Onnx {
         context: String,
@@ -45,6 +50,40 @@ pub enum Error {
     Option { option: String, message: String },
 }
 
+impl Error {
+    /// For `map_err`: an I/O error reading the file at `path`.
+    pub fn reading(path: &Path) -> impl Fn(std::io::Error) -> Error + Copy + '_ {
+        move |source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    /// An I/O error writing to `what` (a path, `<stdout>`).
+    pub fn write(what: impl fmt::Display, source: std::io::Error) -> Error {
+        Error::Write {
+            what: what.to_string(),
+            source,
+        }
+    }
+
+    /// For `map_err`: an I/O error writing the file at `path`.
+    pub fn writing(path: &Path) -> impl Fn(std::io::Error) -> Error + Copy + '_ {
+        move |source| Error::write(path.display(), source)
+    }
+}
+
+/// What the tokenizer could not do: the `tokenizers` library failed (reading or parsing its file,
+/// encoding a text), or the vocabulary lacks a special token.
+#[derive(Debug, thiserror::Error)]
+pub enum TokenizerError {
+    /// The library's error, worded as it words it, with its causes.
+    #[error(transparent)]
+    Library(tokenizers::Error),
+    #[error("no {0} token in the vocabulary")]
+    MissingToken(&'static str),
+}
+
 /// A problem with one input record. The batch goes on; the run's exit status reports it.
 #[derive(Debug, thiserror::Error)]
 pub enum RecordError {
@@ -62,8 +101,12 @@ pub enum RecordError {
     MissingField { source_: Source, field: &'static str },
     #[error("{source_}: empty text")]
     EmptyText { source_: Source },
-    #[error("{source_}: tokenizer failed: {message}")]
-    Tokenize { source_: Source, message: String },
+    #[error("{source_}: tokenizer failed: {source}")]
+    Tokenize {
+        source_: Source,
+        #[source]
+        source: TokenizerError,
+    },
     #[error("{source_}: {message}")]
     Invalid { source_: Source, message: String },
     #[error("{source_}: {bytes} bytes, over the limit of {limit} (--max-article-bytes)")]

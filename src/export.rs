@@ -94,11 +94,7 @@ pub fn for_each_record(path: &Path, mut each: impl FnMut(Record) -> Result<()>) 
     let mut bad = 0;
     for line in reader {
         let record = line.and_then(|line| {
-            let mut source = Source {
-                path: path.to_path_buf(),
-                line: Some(line.no),
-                id: None,
-            };
+            let mut source = Source::at(path, Some(line.no));
             if line.is_blank() {
                 return Ok(None);
             }
@@ -237,18 +233,8 @@ pub fn conll(r: &Record, abbreviations: &HashSet<String>) -> String {
     out
 }
 
-fn write_err(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
-    move |e| Error::Write {
-        what: path.display().to_string(),
-        source: e,
-    }
-}
-
 fn csv_err(path: &Path) -> impl Fn(csv::Error) -> Error + '_ {
-    move |e| Error::Write {
-        what: path.display().to_string(),
-        source: std::io::Error::other(e),
-    }
+    move |e| Error::write(path.display(), std::io::Error::other(e))
 }
 
 /// Where an export or a report goes: stdout, a device or FIFO written directly, or a regular
@@ -276,11 +262,11 @@ impl Output {
     }
 
     pub fn write_all(&mut self, bytes: &[u8]) -> Result<()> {
-        self.w.write_all(bytes).map_err(write_err(Path::new(&self.what)))
+        self.w.write_all(bytes).map_err(|e| Error::write(&self.what, e))
     }
 
     pub fn finish(mut self) -> Result<()> {
-        self.w.flush().map_err(write_err(Path::new(&self.what)))?;
+        self.w.flush().map_err(|e| Error::write(&self.what, e))?;
         match self.atomic.take() {
             Some(part) => part.commit(),
             None => Ok(()),
@@ -299,7 +285,7 @@ struct Tables {
 
 impl Tables {
     fn create(dir: &Path) -> Result<Self> {
-        std::fs::create_dir_all(dir).map_err(write_err(dir))?;
+        std::fs::create_dir_all(dir).map_err(Error::writing(dir))?;
         let headers: [(&str, &[&str]); 3] = [
             (
                 "entities.csv",
@@ -381,7 +367,7 @@ impl Tables {
 
     fn finish(mut self) -> Result<()> {
         for (w, p, _) in &mut self.files {
-            w.flush().map_err(write_err(p))?;
+            w.flush().map_err(Error::writing(p))?;
         }
         // the three tables replace the old ones only once all are written
         for (_, _, part) in self.files {

@@ -19,10 +19,7 @@ use crate::stance;
 fn checksum(files: &[PathBuf]) -> Result<String> {
     let mut h = Sha256::new();
     for f in files {
-        let bytes = std::fs::read(f).map_err(|e| Error::Read {
-            path: f.clone(),
-            source: e,
-        })?;
+        let bytes = std::fs::read(f).map_err(Error::reading(f))?;
         h.update((bytes.len() as u64).to_le_bytes());
         h.update(&bytes);
     }

@@ -7,7 +7,7 @@
 //! line.
 
 use std::io::BufRead;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use crate::corpus::Source;
@@ -91,11 +91,7 @@ impl Reader {
                 max_bytes,
             )),
             Err(source) => Err(RecordError::Unreadable {
-                source_: Source {
-                    path: path.to_path_buf(),
-                    line: None,
-                    id: None,
-                },
+                source_: Source::at(path, None),
                 source,
             }),
         }
@@ -134,11 +130,7 @@ impl Reader {
 
     /// Where line `no` of this input is.
     pub fn source(&self, no: usize) -> Source {
-        Source {
-            path: PathBuf::from(&*self.path),
-            line: Some(no),
-            id: None,
-        }
+        Source::at(&*self.path, Some(no))
     }
 
     /// The next line, blank ones included; `None` at the end. A line over the limit is a
@@ -234,15 +226,7 @@ mod tests {
             other => panic!("{other:?}"),
         }
         let bad = got[4].as_ref().unwrap();
-        let e = text(
-            bad.content(),
-            &Source {
-                path: "in.jsonl".into(),
-                line: Some(bad.no),
-                id: None,
-            },
-        )
-        .unwrap_err();
+        let e = text(bad.content(), &Source::at("in.jsonl", Some(bad.no))).unwrap_err();
         assert!(e.to_string().contains("in.jsonl:5: invalid UTF-8 at byte 6"), "{e}");
         let last = got[5].as_ref().unwrap();
         assert_eq!(

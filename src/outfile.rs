@@ -156,10 +156,7 @@ pub fn open_output(target: &Path, stale: Stale, keep_part: bool) -> Result<(File
         let out = OutFile::open(target, stale, keep_part)?;
         Ok((out.writer()?, Some(out)))
     } else {
-        let f = File::create(target).map_err(|e| Error::Write {
-            what: target.display().to_string(),
-            source: e,
-        })?;
+        let f = File::create(target).map_err(Error::writing(target))?;
         Ok((f, None))
     }
 }
@@ -171,10 +168,7 @@ impl OutFile {
         // write beside the real file when the target is a link to one
         let target = std::fs::canonicalize(target).unwrap_or_else(|_| target.to_path_buf());
         let part = part_path(&target);
-        let io = |e: std::io::Error| Error::Write {
-            what: part.display().to_string(),
-            source: e,
-        };
+        let io = Error::writing(&part);
         let file = loop {
             let file = OpenOptions::new()
                 .read(true)
@@ -236,10 +230,7 @@ impl OutFile {
 
     /// A second handle on the part file, to write through (a buffered writer owns its file).
     pub fn writer(&self) -> Result<File> {
-        self.file.try_clone().map_err(|e| Error::Write {
-            what: self.part.display().to_string(),
-            source: e,
-        })
+        self.file.try_clone().map_err(Error::writing(&self.part))
     }
 
     pub fn part(&self) -> &Path {
@@ -253,17 +244,13 @@ impl OutFile {
     /// Makes the part file durable and renames it over the target (keeping the target's
     /// permissions when it existed).
     pub fn commit(mut self) -> Result<()> {
-        let io = |what: &Path, e: std::io::Error| Error::Write {
-            what: what.display().to_string(),
-            source: e,
-        };
         if let Ok(m) = std::fs::metadata(&self.target) {
             self.file
                 .set_permissions(m.permissions())
-                .map_err(|e| io(&self.part, e))?;
+                .map_err(Error::writing(&self.part))?;
         }
-        self.file.sync_all().map_err(|e| io(&self.part, e))?;
-        std::fs::rename(&self.part, &self.target).map_err(|e| io(&self.target, e))?;
+        self.file.sync_all().map_err(Error::writing(&self.part))?;
+        std::fs::rename(&self.part, &self.target).map_err(Error::writing(&self.target))?;
         if let Some(dir) = self.target.parent().filter(|d| !d.as_os_str().is_empty()) {
             // the rename itself is durable once the directory is synced
             let _ = File::open(dir).and_then(|d| d.sync_all());

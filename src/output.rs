@@ -126,10 +126,6 @@ impl JsonlWriter {
         }
         let target = Path::new(path);
         let part = part_path(&std::fs::canonicalize(target).unwrap_or_else(|_| target.to_path_buf()));
-        let io = |what: &Path, e: std::io::Error| Error::Write {
-            what: what.display().to_string(),
-            source: e,
-        };
         let mut lock = None;
         let (mut f, scanned, atomic) = if part.metadata().is_ok_and(|m| m.len() > 0) {
             let out = OutFile::open(target, Stale::Continue, true)?;
@@ -142,7 +138,7 @@ impl JsonlWriter {
                 .read(true)
                 .write(true)
                 .open(target)
-                .map_err(|e| io(target, e))?;
+                .map_err(Error::writing(target))?;
             f.try_lock().map_err(|_| Error::Option {
                 option: format!("-o {path}"),
                 message: "another run is writing it: wait for it or choose another output".into(),
@@ -152,7 +148,8 @@ impl JsonlWriter {
             return Ok((Self::create(path)?, Resumed::default()));
         };
         let shown = scanned.display().to_string();
-        let reader = f.try_clone().map_err(|e| io(&scanned, e))?;
+        let io = Error::writing(&scanned);
+        let reader = f.try_clone().map_err(io)?;
         let lines = crate::jsonl::Reader::new(
             Path::new(&shown).into(),
             Box::new(BufReader::new(reader)),
@@ -160,10 +157,10 @@ impl JsonlWriter {
         );
         let (resumed, good_end) = scan(lines, &shown, expected)?;
         if resumed.truncated > 0 {
-            f.set_len(good_end).map_err(|e| io(&scanned, e))?;
-            f.sync_data().map_err(|e| io(&scanned, e))?;
+            f.set_len(good_end).map_err(io)?;
+            f.sync_data().map_err(io)?;
         }
-        f.seek(SeekFrom::Start(good_end)).map_err(|e| io(&scanned, e))?;
+        f.seek(SeekFrom::Start(good_end)).map_err(io)?;
         let mut writer = Self::file(f, path, atomic);
         writer._lock = lock;
         Ok((writer, resumed))
@@ -171,19 +168,14 @@ impl JsonlWriter {
 
     pub fn write(&mut self, record: &Record) -> Result<()> {
         self.line.clear();
-        serde_json::to_writer(&mut self.line, record).map_err(|e| Error::Write {
-            what: self.what.clone(),
-            source: std::io::Error::other(e),
-        })?;
+        serde_json::to_writer(&mut self.line, record)
+            .map_err(|e| Error::write(&self.what, std::io::Error::other(e)))?;
         self.line.push(b'\n');
         let result = match &mut self.sink {
             Sink::Stdout(w) => w.write_all(&self.line),
             Sink::File { w, .. } => w.write_all(&self.line),
         };
-        result.map_err(|e| Error::Write {
-            what: self.what.clone(),
-            source: e,
-        })
+        result.map_err(|e| Error::write(&self.what, e))
     }
 
     /// Flushes what was written; for a file, also `fsync`s it, so that it survives a crash.
@@ -193,10 +185,7 @@ impl JsonlWriter {
             Sink::File { w, sync: true, .. } => w.flush().and_then(|()| w.get_ref().sync_data()),
             Sink::File { w, sync: false, .. } => w.flush(),
         };
-        result.map_err(|e| Error::Write {
-            what: self.what.clone(),
-            source: e,
-        })
+        result.map_err(|e| Error::write(&self.what, e))
     }
 }
 
@@ -206,10 +195,7 @@ fn scan(lines: crate::jsonl::Reader, path: &str, expected: Option<&Run>) -> Resu
     let mut offset = 0u64;
     for line in lines {
         let line = line.map_err(|e| match e {
-            crate::error::RecordError::Unreadable { source, .. } => Error::Write {
-                what: path.into(),
-                source,
-            },
+            crate::error::RecordError::Unreadable { source, .. } => Error::write(path, source),
             other => Error::Parse {
                 path: path.into(),
                 line: other.source_location().line.unwrap_or(0),

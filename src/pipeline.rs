@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use crate::backend::{ModelInputs, Pool};
 use crate::config::ModelDir;
-use crate::error::Result;
+use crate::error::{Result, TokenizerError};
 use crate::ner::{Decoder, LabelSet, Span};
 use crate::record::ModelInfo;
 use crate::tokenize::{plan_sentence_windows, plan_windows, Encoded, TextTokenizer, Window};
@@ -101,7 +101,7 @@ impl Annotator {
 
     /// Tags a chunk of texts. The outer error is a backend failure (the run stops); an inner one
     /// is a text the tokenizer rejected (that article fails, the others go on).
-    pub fn tag(&mut self, texts: &[&str]) -> Result<Vec<std::result::Result<Tagged, String>>> {
+    pub fn tag(&mut self, texts: &[&str]) -> Result<Vec<std::result::Result<Tagged, TokenizerError>>> {
         let abbreviations = &self.abbreviations;
         let split: Vec<Text> = texts.par_iter().map(|t| Text::new(t, abbreviations)).collect();
         self.tag_texts(&split.iter().collect::<Vec<_>>())
@@ -114,8 +114,8 @@ impl Annotator {
     }
 
     /// [`Annotator::tag`] over text layers already split (with [`Annotator::abbreviations`]).
-    pub fn tag_texts(&mut self, texts: &[&Text]) -> Result<Vec<std::result::Result<Tagged, String>>> {
-        let encoded: Vec<std::result::Result<Encoded, String>> =
+    pub fn tag_texts(&mut self, texts: &[&Text]) -> Result<Vec<std::result::Result<Tagged, TokenizerError>>> {
+        let encoded: Vec<std::result::Result<Encoded, TokenizerError>> =
             texts.par_iter().map(|t| self.tokenizer.encode(t.text)).collect();
 
         // every window of every article, sorted by length so that batches carry little padding
@@ -160,12 +160,7 @@ impl Annotator {
                 x
             },
             |b, out| {
-                if out.width != width {
-                    return Err(crate::error::Error::LogitsShape {
-                        expected: vec![out.batch, out.seq, width],
-                        found: vec![out.batch, out.seq, out.width],
-                    });
-                }
+                out.expect_width(width)?;
                 // (article, first kept token, scores of the kept tokens)
                 Ok(batches[b]
                     .iter()
@@ -191,13 +186,13 @@ impl Annotator {
 
         let labels = &self.labels;
         Ok(encoded
-            .par_iter()
+            .into_par_iter()
             .zip(scores.par_iter())
             .zip(texts.par_iter())
             .map_init(Decoder::default, |dec, ((enc, sc), text)| {
-                let enc = enc.as_ref().map_err(Clone::clone)?;
+                let enc = enc?;
                 Ok(Tagged {
-                    spans: dec.decode(labels, text.text, enc, sc),
+                    spans: dec.decode(labels, text.text, &enc, sc),
                     tokens: enc.len(),
                 })
             })

@@ -100,6 +100,8 @@ pub struct Mention {
     pub text: String,
 }
 
+/// An actor as the output gives it, made from the linker's [`crate::actors::LinkedActor`]: its
+/// mentions are spans in code points and bytes with their text.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Actor {
     pub id: String,

@@ -68,10 +68,7 @@ pub fn with_config_file(argv: Vec<OsString>, cli: &clap::Command) -> Result<Vec<
         return Ok(argv);
     };
     let path = PathBuf::from(path);
-    let text = std::fs::read_to_string(&path).map_err(|e| Error::Read {
-        path: path.clone(),
-        source: e,
-    })?;
+    let text = std::fs::read_to_string(&path).map_err(Error::reading(&path))?;
     let Some(sub) = argv.get(1).and_then(|a| cli.find_subcommand(a.to_str()?)) else {
         return Ok(argv); // no subcommand (--help, --version, a typo): clap says what is wrong
     };

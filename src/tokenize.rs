@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, TokenizerError};
 
 /// One article's subword tokens (no special tokens), parallel arrays.
 #[derive(Debug, Default, Clone)]
@@ -40,18 +40,15 @@ pub struct TextTokenizer {
 
 impl TextTokenizer {
     pub fn from_file(path: &Path) -> Result<Self> {
-        let err = |message: String| Error::Tokenizer {
+        let err = |source: TokenizerError| Error::Tokenizer {
             path: path.to_path_buf(),
-            message,
+            source,
         };
-        let mut inner = tokenizers::Tokenizer::from_file(path).map_err(|e| err(e.to_string()))?;
-        inner.with_truncation(None).map_err(|e| err(e.to_string()))?;
+        let library = |e| err(TokenizerError::Library(e));
+        let mut inner = tokenizers::Tokenizer::from_file(path).map_err(library)?;
+        inner.with_truncation(None).map_err(library)?;
         inner.with_padding(None);
-        let id = |t: &str| {
-            inner
-                .token_to_id(t)
-                .ok_or_else(|| err(format!("no {t} token in the vocabulary")))
-        };
+        let id = |t: &'static str| inner.token_to_id(t).ok_or_else(|| err(TokenizerError::MissingToken(t)));
         Ok(TextTokenizer {
             cls: id("[CLS]")?,
             sep: id("[SEP]")?,
@@ -60,8 +57,8 @@ impl TextTokenizer {
         })
     }
 
-    pub fn encode(&self, text: &str) -> std::result::Result<Encoded, String> {
-        let enc = self.inner.encode(text, false).map_err(|e| e.to_string())?;
+    pub fn encode(&self, text: &str) -> std::result::Result<Encoded, TokenizerError> {
+        let enc = self.inner.encode(text, false).map_err(TokenizerError::Library)?;
         let offsets = enc.get_offsets().to_vec();
         let shapes = offsets.iter().map(|&(s, e)| token_shape(&text[s..e])).collect();
         let words = enc.get_word_ids().iter().map(|w| w.unwrap_or(0)).collect();
@@ -198,6 +195,25 @@ pub fn plan_sentence_windows(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tokenizer_error_keeps_its_cause() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tokenizer.json");
+        let Err(e) = TextTokenizer::from_file(&path) else {
+            panic!("no tokenizer file, yet it loaded")
+        };
+        assert_eq!(e.to_string(), format!("cannot load tokenizer {}", path.display()));
+        let Error::Tokenizer {
+            source: TokenizerError::Library(cause),
+            ..
+        } = &e
+        else {
+            panic!("{e:?}")
+        };
+        let io = cause.downcast_ref::<std::io::Error>();
+        assert_eq!(io.map(std::io::Error::kind), Some(std::io::ErrorKind::NotFound));
+    }
 
     #[test]
     fn shapes_match_python_twin() {

@@ -14,10 +14,7 @@ pub(crate) struct Table {
 
 impl Table {
     pub(crate) fn read(path: &Path) -> Result<Table> {
-        let body = std::fs::read_to_string(path).map_err(|e| Error::Read {
-            path: path.to_path_buf(),
-            source: e,
-        })?;
+        let body = std::fs::read_to_string(path).map_err(Error::reading(path))?;
         let mut header = Vec::new();
         let mut rows = Vec::new();
         for (i, line) in body.lines().enumerate() {

@@ -40,9 +40,10 @@ pub use gazetteer::{Gazetteer, Kind};
 use crate::error::Result;
 use crate::ner::Span;
 
-/// One actor of an article. Offsets are bytes into the text.
+/// One actor of an article as the linker found it. Offsets are bytes into the text (the output's
+/// actor, with code-point spans, is [`crate::record::Actor`]).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Actor {
+pub struct LinkedActor {
     /// ISO3 for states, the gazetteer id for bodies and offices, a slug of the name otherwise.
     pub id: String,
     pub name: String,
@@ -89,7 +90,7 @@ pub struct LinkedEntity {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Linked {
     pub entities: Vec<LinkedEntity>,
-    pub actors: Vec<Actor>,
+    pub actors: Vec<LinkedActor>,
 }
 
 /// Links the entities of articles to actors; cheap to share between threads.

@@ -35,7 +35,7 @@ pub enum Network {
     Encoder,
 }
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// A padded batch of windows, row-major `[batch, seq]`.
 #[derive(Debug, Default, Clone)]
@@ -97,6 +97,36 @@ pub struct Scores {
 }
 
 impl Scores {
+    /// A runtime's output over the batch `x`: `shape` must be `[x.batch, x.seq, width]` (else
+    /// [`Error::LogitsShape`]); `data`, row-major, is taken only once it is.
+    pub fn from_output(x: &ModelInputs, shape: &[i64], data: impl FnOnce() -> Result<Vec<f32>>) -> Result<Scores> {
+        let found: Vec<usize> = shape.iter().map(|&d| d.max(0) as usize).collect();
+        if found.len() != 3 || found[0] != x.batch || found[1] != x.seq {
+            return Err(Error::LogitsShape {
+                expected: vec![x.batch, x.seq, 0],
+                found,
+            });
+        }
+        Ok(Scores {
+            batch: x.batch,
+            seq: x.seq,
+            width: found[2],
+            data: data()?,
+        })
+    }
+
+    /// Checks that the model gave `width` scores per token (the tagger's labels, the encoder's
+    /// hidden size), else [`Error::LogitsShape`].
+    pub fn expect_width(&self, width: usize) -> Result<()> {
+        if self.width != width {
+            return Err(Error::LogitsShape {
+                expected: vec![self.batch, self.seq, width],
+                found: vec![self.batch, self.seq, self.width],
+            });
+        }
+        Ok(())
+    }
+
     /// The scores of token `pos` in row `row`.
     pub fn at(&self, row: usize, pos: usize) -> &[f32] {
         let i = (row * self.seq + pos) * self.width;

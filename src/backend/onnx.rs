@@ -51,10 +51,7 @@ fn environment(library: &Path) -> Result<ort::environment::Environment> {
 /// `DynamicQuantizeLinear` / `DynamicQuantizeMatMul`): one scale per model call, so such a model
 /// must run one window per call for a window's result not to depend on what shares its call.
 pub fn quantizes_per_call(model: &Path) -> Result<bool> {
-    let bytes = std::fs::read(model).map_err(|e| Error::Read {
-        path: model.to_path_buf(),
-        source: e,
-    })?;
+    let bytes = std::fs::read(model).map_err(Error::reading(model))?;
     let needle = b"DynamicQuantize";
     Ok(bytes.windows(needle.len()).any(|w| w == needle))
 }
@@ -112,19 +109,7 @@ impl Backend for OnnxBackend {
             self.session.run(ort::inputs![ids, mask]).map_err(run)?
         };
         let (shape, data) = outputs[0].try_extract_tensor::<f32>().map_err(run)?;
-        let found: Vec<usize> = shape.iter().map(|&d| d.max(0) as usize).collect();
-        if found.len() != 3 || found[0] != x.batch || found[1] != x.seq {
-            return Err(Error::LogitsShape {
-                expected: vec![x.batch, x.seq, 0],
-                found,
-            });
-        }
-        Ok(Scores {
-            batch: x.batch,
-            seq: x.seq,
-            width: found[2],
-            data: data.to_vec(),
-        })
+        Scores::from_output(x, shape, || Ok(data.to_vec()))
     }
 
     fn name(&self) -> &'static str {

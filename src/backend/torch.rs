@@ -174,19 +174,8 @@ impl Backend for TorchBackend {
                 .map_err(|e| run(e.to_string())),
         })?;
         let out = out.to_device(Device::Cpu).to_kind(Kind::Float).contiguous();
-        let found: Vec<usize> = out.size().iter().map(|&d| d.max(0) as usize).collect();
-        if found.len() != 3 || found[0] != x.batch || found[1] != x.seq {
-            return Err(Error::LogitsShape {
-                expected: vec![x.batch, x.seq, 0],
-                found,
-            });
-        }
-        let data = Vec::<f32>::try_from(out.view(-1)).map_err(|e| run(e.to_string()))?;
-        Ok(Scores {
-            batch: x.batch,
-            seq: x.seq,
-            width: found[2],
-            data,
+        Scores::from_output(x, &out.size(), || {
+            Vec::<f32>::try_from(out.view(-1)).map_err(|e| run(e.to_string()))
         })
     }
 

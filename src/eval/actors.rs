@@ -11,7 +11,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::eval::data::Actor;
+use crate::eval::data::DocActor;
 use crate::eval::spans::Tally;
 
 /// Counts of one article, or summed over articles.
@@ -42,9 +42,9 @@ pub fn fold_name(name: &str) -> String {
     }
 }
 
-pub fn count(gold: &[Actor], pred: &[Actor]) -> ActorCounts {
-    let gold_states: BTreeSet<String> = gold.iter().filter_map(Actor::state_code).collect();
-    let pred_states: BTreeSet<String> = pred.iter().filter_map(Actor::state_code).collect();
+pub fn count(gold: &[DocActor], pred: &[DocActor]) -> ActorCounts {
+    let gold_states: BTreeSet<String> = gold.iter().filter_map(DocActor::state_code).collect();
+    let pred_states: BTreeSet<String> = pred.iter().filter_map(DocActor::state_code).collect();
     let states = Tally {
         correct: gold_states.intersection(&pred_states).count(),
         predicted: pred_states.len(),
@@ -67,9 +67,9 @@ pub fn count(gold: &[Actor], pred: &[Actor]) -> ActorCounts {
 }
 
 /// For each gold actor, the index of its predicted actor (see the module doc).
-fn align(gold: &[Actor], pred: &[Actor]) -> Vec<Option<usize>> {
-    let gold_codes: Vec<Option<String>> = gold.iter().map(Actor::state_code).collect();
-    let pred_codes: Vec<Option<String>> = pred.iter().map(Actor::state_code).collect();
+fn align(gold: &[DocActor], pred: &[DocActor]) -> Vec<Option<usize>> {
+    let gold_codes: Vec<Option<String>> = gold.iter().map(DocActor::state_code).collect();
+    let pred_codes: Vec<Option<String>> = pred.iter().map(DocActor::state_code).collect();
     let compatible = |g: usize, p: usize| match (&gold_codes[g], &pred_codes[p]) {
         (Some(a), Some(b)) => a == b,
         (None, None) => true,
@@ -118,8 +118,8 @@ fn align(gold: &[Actor], pred: &[Actor]) -> Vec<Option<usize>> {
 mod tests {
     use super::*;
 
-    fn actor(name: &str, kind: &str, code: Option<&str>, mentions: &[(usize, usize)]) -> Actor {
-        Actor {
+    fn actor(name: &str, kind: &str, code: Option<&str>, mentions: &[(usize, usize)]) -> DocActor {
+        DocActor {
             id: None,
             name: name.into(),
             kind: Some(kind.into()),

@@ -47,17 +47,11 @@ impl Document {
 
 /// Reads a two-column IOB2 file ("token tag" per line, blank line between sentences).
 pub fn read_iob2(path: &Path) -> Result<Vec<Document>> {
-    let f = std::fs::File::open(path).map_err(|e| Error::Read {
-        path: path.to_path_buf(),
-        source: e,
-    })?;
+    let f = std::fs::File::open(path).map_err(Error::reading(path))?;
     let mut docs = vec![Document::default()];
     let mut sentence_start = true;
     for (i, line) in BufReader::new(f).lines().enumerate() {
-        let line = line.map_err(|e| Error::Read {
-            path: path.to_path_buf(),
-            source: e,
-        })?;
+        let line = line.map_err(Error::reading(path))?;
         let line = line.trim_end();
         if line.is_empty() {
             sentence_start = true;
@@ -144,10 +138,7 @@ pub fn evaluate(annotator: &mut Annotator, docs: &[Document], chunk: usize) -> R
 
 /// Writes `word gold predicted` lines, a blank line between sentences (for seqeval).
 pub fn write_tags(path: &Path, docs: &[Document], predicted: &[Vec<String>]) -> Result<()> {
-    let werr = |e| Error::Write {
-        what: path.display().to_string(),
-        source: e,
-    };
+    let werr = Error::writing(path);
     let mut f = std::io::BufWriter::new(std::fs::File::create(path).map_err(werr)?);
     for (doc, pred) in docs.iter().zip(predicted) {
         for (w, ((word, gold), pred)) in doc.words_text.iter().zip(&doc.gold).zip(pred).enumerate() {

@@ -14,13 +14,14 @@
 //! scored.
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
 
 use crate::corpus::Source;
 use crate::error::{RecordError, Result};
 use crate::eval::spans::LabeledSpan;
+use crate::stance::Polarity;
 use crate::text::CharOffsets;
 
 /// One article of either side.
@@ -30,7 +31,7 @@ pub struct Doc {
     pub source: Source,
     pub text: Option<String>,
     pub entities: Option<Vec<Entity>>,
-    pub actors: Option<Vec<Actor>>,
+    pub actors: Option<Vec<DocActor>>,
     pub stances: Option<Vec<Stance>>,
 }
 
@@ -43,8 +44,11 @@ pub struct Entity {
     pub text: Option<String>,
 }
 
+/// An actor of a [`Doc`], gold or predicted: a hand label, or a record's actor read leniently (no
+/// id needed, `kind` as free text, mentions as code-point pairs). The linker's actor is
+/// [`crate::actors::LinkedActor`], the output's [`crate::record::Actor`].
 #[derive(Debug, Clone, Deserialize)]
-pub struct Actor {
+pub struct DocActor {
     #[serde(default)]
     pub id: Option<String>,
     pub name: String,
@@ -56,7 +60,7 @@ pub struct Actor {
     pub mentions: Vec<(usize, usize)>,
 }
 
-impl Actor {
+impl DocActor {
     /// The ISO 3166-1 alpha-3 code of a state actor (upper case); `None` for other kinds.
     pub fn state_code(&self) -> Option<String> {
         let is_state = self.kind.as_deref().is_none_or(|k| k.eq_ignore_ascii_case("state"));
@@ -65,14 +69,6 @@ impl Actor {
             .filter(|c| is_state && !c.is_empty())
             .map(str::to_ascii_uppercase)
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Polarity {
-    Support,
-    Oppose,
-    Neutral,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -113,7 +109,7 @@ struct Raw {
     #[serde(default)]
     entities: Option<Vec<Entity>>,
     #[serde(default)]
-    actors: Option<Vec<Actor>>,
+    actors: Option<Vec<DocActor>>,
     #[serde(default)]
     stances: Option<Vec<Stance>>,
 }
@@ -244,11 +240,7 @@ pub fn read_docs(path: &Path) -> Result<Side> {
                 continue;
             }
         };
-        let source = Source {
-            path: PathBuf::from(path),
-            line: Some(line.no),
-            id: None,
-        };
+        let source = Source::at(path, Some(line.no));
         let parsed = crate::jsonl::text(line.content(), &source).and_then(|text| Doc::parse(text, source.clone()));
         match parsed {
             Ok(doc) => match seen.get(&doc.id) {
@@ -325,6 +317,7 @@ pub fn pair(gold: Side, pred: Side) -> Paired {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
 
     fn write(dir: &Path, name: &str, body: &str) -> PathBuf {
         let p = dir.join(name);

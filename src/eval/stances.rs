@@ -103,7 +103,7 @@ pub fn count(gold: &[Stance], pred: &[Stance]) -> StanceCounts {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::eval::data::Polarity::{self, *};
+    use crate::stance::Polarity::{self, *};
 
     fn stance(actor: &str, code: Option<&str>, target: &str, stance: Polarity) -> Stance {
         Stance {

@@ -110,12 +110,7 @@ impl SentenceEncoder {
                 x
             },
             |b, hidden| {
-                if hidden.width != width {
-                    return Err(Error::LogitsShape {
-                        expected: vec![hidden.batch, hidden.seq, width],
-                        found: vec![hidden.batch, hidden.seq, hidden.width],
-                    });
-                }
+                hidden.expect_width(width)?;
                 Ok(batches[b]
                     .iter()
                     .enumerate()

@@ -87,10 +87,7 @@ pub fn default_config() -> PathBuf {
 
 impl Params {
     pub fn load(path: &Path) -> Result<Params> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::Read {
-            path: path.to_path_buf(),
-            source: e,
-        })?;
+        let text = std::fs::read_to_string(path).map_err(Error::reading(path))?;
         serde_json::from_str(&text).map_err(|e| Error::Parse {
             path: path.to_path_buf(),
             line: e.line(),

@@ -25,7 +25,7 @@ mod tests;
 use std::collections::{HashMap, HashSet};
 
 use super::gazetteer::{Gazetteer, Kind};
-use super::{Actor, Linked, LinkedEntity, MentionAt};
+use super::{Linked, LinkedActor, LinkedEntity, MentionAt};
 use crate::ner::Span;
 
 /// How far back (bytes) a pronoun or description looks for the actor it refers to.
@@ -259,7 +259,7 @@ impl<'a> Article<'a> {
                     Who::Org => (Kind::Org, None),
                     Who::Group => (Kind::Group, None),
                 };
-                Actor {
+                LinkedActor {
                     id: ids[a].clone(),
                     name: d.name.clone(),
                     kind,

@@ -40,7 +40,7 @@ fn mentions<'t>(text: &'t str, l: &Linked, id: &str) -> Vec<&'t str> {
     a.mentions.iter().map(|&(s, e)| &text[s..e]).collect()
 }
 
-fn actor<'l>(l: &'l Linked, id: &str) -> &'l Actor {
+fn actor<'l>(l: &'l Linked, id: &str) -> &'l LinkedActor {
     l.actors
         .iter()
         .find(|a| a.id == id)
