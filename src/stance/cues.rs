@@ -26,6 +26,8 @@ pub struct Cues {
     /// Words opening a clause of contrast (`text::clauses` cuts before them).
     pub contrast: HashSet<String>,
     pub subject_pronoun: HashSet<String>,
+    pub clause_conjunction: HashSet<String>,
+    pub roman_numeral: HashSet<String>,
     /// Function words of the attribution patterns (each class's use is in `cues.tsv`).
     pub framing: Phrases,
     pub framing_preposition: HashSet<String>,
@@ -102,6 +104,8 @@ impl Cues {
                         "support_word" => &mut c.support_word,
                         "contrast" => &mut c.contrast,
                         "subject_pronoun" => &mut c.subject_pronoun,
+                        "clause_conjunction" => &mut c.clause_conjunction,
+                        "roman_numeral" => &mut c.roman_numeral,
                         "framing_preposition" => &mut c.framing_preposition,
                         "framing_noun" => &mut c.framing_noun,
                         "agent_preposition" => &mut c.agent_preposition,
