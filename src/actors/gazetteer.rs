@@ -89,6 +89,23 @@ pub struct Words {
     pub norp: HashSet<String>,
     pub agent_verb: HashSet<String>,
     pub not_entity: HashSet<String>,
+    /// Function words of the linking rules (each class's use is in `words.tsv`).
+    pub span_article: HashSet<String>,
+    pub article: HashSet<String>,
+    pub determiner: HashSet<String>,
+    pub short_form_determiner: HashSet<String>,
+    pub name_preposition: HashSet<String>,
+    pub head_end: HashSet<String>,
+    pub after_role: HashSet<String>,
+    pub of_kind: HashSet<String>,
+    pub affiliation_of: HashSet<String>,
+    pub title_preposition: HashSet<String>,
+    pub state_of: HashSet<String>,
+    pub us_name: HashSet<String>,
+    pub us_state_country: HashSet<String>,
+    pub auxiliary: HashSet<String>,
+    pub conjunction: HashSet<String>,
+    pub address: HashSet<String>,
 }
 
 #[derive(Debug, Default)]
@@ -184,6 +201,22 @@ impl Gazetteer {
                 "norp" => &mut g.words.norp,
                 "agent_verb" => &mut g.words.agent_verb,
                 "not_entity" => &mut g.words.not_entity,
+                "span_article" => &mut g.words.span_article,
+                "article" => &mut g.words.article,
+                "determiner" => &mut g.words.determiner,
+                "short_form_determiner" => &mut g.words.short_form_determiner,
+                "name_preposition" => &mut g.words.name_preposition,
+                "head_end" => &mut g.words.head_end,
+                "after_role" => &mut g.words.after_role,
+                "of_kind" => &mut g.words.of_kind,
+                "affiliation_of" => &mut g.words.affiliation_of,
+                "title_preposition" => &mut g.words.title_preposition,
+                "state_of" => &mut g.words.state_of,
+                "us_name" => &mut g.words.us_name,
+                "us_state_country" => &mut g.words.us_state_country,
+                "auxiliary" => &mut g.words.auxiliary,
+                "conjunction" => &mut g.words.conjunction,
+                "address" => &mut g.words.address,
                 "office" => {
                     let mut parts = row[items].splitn(3, ':');
                     let (Some(oid), Some(oname), Some(forms)) = (parts.next(), parts.next(), parts.next()) else {
@@ -332,6 +365,7 @@ mod tests {
         assert_eq!(body("Oewg"), None, "acronyms are case-sensitive");
         assert!(g.bodies_with_short("Council").any(|i| g.bodies[i].id == "unsc"));
         assert!(g.words.title.contains("Ms."));
+        assert!(g.words.span_article.contains("The") && g.words.us_name.contains("U.S."));
         assert!(matches!(g.lookup("Secretary-General"), Some(Entry::Office(_))));
     }
 

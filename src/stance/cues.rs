@@ -1,4 +1,5 @@
-//! The word classes of `models/stance/cues.tsv`: reporting verbs, polarity cues, abbreviations.
+//! The word classes of `models/stance/cues.tsv`: reporting verbs, polarity cues, abbreviations,
+//! and the function words of the attribution patterns. Loaded once per run (`app.rs`) and passed on.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -25,6 +26,20 @@ pub struct Cues {
     /// Words opening a clause of contrast (`text::clauses` cuts before them).
     pub contrast: HashSet<String>,
     pub subject_pronoun: HashSet<String>,
+    pub clause_conjunction: HashSet<String>,
+    pub roman_numeral: HashSet<String>,
+    /// Function words of the attribution patterns (each class's use is in `cues.tsv`).
+    pub framing: Phrases,
+    pub framing_preposition: HashSet<String>,
+    pub framing_noun: HashSet<String>,
+    pub agent_preposition: HashSet<String>,
+    pub verb_particle: HashSet<String>,
+    pub article: HashSet<String>,
+    pub clause_opener: HashSet<String>,
+    pub preposition: HashSet<String>,
+    pub role_preposition: HashSet<String>,
+    pub conjunction: HashSet<String>,
+    pub list_link: HashSet<String>,
 }
 
 /// Phrases of one or more words, matched on lower-case word sequences.
@@ -46,6 +61,16 @@ impl Phrases {
             .filter(|p| p.len() <= words.len() - i && p.iter().zip(&words[i..]).all(|(a, b)| a.eq_ignore_ascii_case(b)))
             .map(Vec::len)
             .max()
+    }
+
+    /// Whether some phrase ends with `words[i]`.
+    pub fn ends_at(&self, words: &[&str], i: usize) -> bool {
+        self.0.iter().any(|p| {
+            p.len() <= i + 1
+                && p.iter()
+                    .zip(&words[i + 1 - p.len()..])
+                    .all(|(a, b)| a.eq_ignore_ascii_case(b))
+        })
     }
 
     /// Whether some phrase starts anywhere in `words`; the first position if so.
@@ -79,11 +104,24 @@ impl Cues {
                         "support_word" => &mut c.support_word,
                         "contrast" => &mut c.contrast,
                         "subject_pronoun" => &mut c.subject_pronoun,
-                        "anaphor" | "oppose" | "neutral" | "threat" => {
+                        "clause_conjunction" => &mut c.clause_conjunction,
+                        "roman_numeral" => &mut c.roman_numeral,
+                        "framing_preposition" => &mut c.framing_preposition,
+                        "framing_noun" => &mut c.framing_noun,
+                        "agent_preposition" => &mut c.agent_preposition,
+                        "verb_particle" => &mut c.verb_particle,
+                        "article" => &mut c.article,
+                        "clause_opener" => &mut c.clause_opener,
+                        "preposition" => &mut c.preposition,
+                        "role_preposition" => &mut c.role_preposition,
+                        "conjunction" => &mut c.conjunction,
+                        "list_link" => &mut c.list_link,
+                        "anaphor" | "oppose" | "neutral" | "threat" | "framing" => {
                             let phrases = match name {
                                 "anaphor" => &mut c.anaphor,
                                 "oppose" => &mut c.oppose,
                                 "threat" => &mut c.threat,
+                                "framing" => &mut c.framing,
                                 _ => &mut c.neutral,
                             };
                             words.for_each(|w| phrases.add(w));
@@ -111,5 +149,7 @@ mod tests {
         assert_eq!(c.oppose.find(&words), Some(2));
         assert_eq!(c.oppose.at(&words, 2), Some(3));
         assert_eq!(c.oppose.find(&["needless"]), None);
+        let words = ["in", "the", "view", "of", "chile"];
+        assert!(c.framing.ends_at(&words, 3) && !c.framing.ends_at(&words, 2) && !c.framing.ends_at(&words, 0));
     }
 }

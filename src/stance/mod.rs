@@ -21,6 +21,9 @@
 //! for what keywords miss.
 //!
 //! The thresholds come from `models/stance/config.json` (how they were set is written there).
+//! Every word the rules look for is a class of `models/stance/cues.tsv` ([`cues::Cues`], loaded
+//! once per run in `app.rs` and passed on): this file hands `abbreviation` (sentences) and
+//! `contrast` (clauses) to [`crate::text`]; [`attribution`] and [`polarity`] name the ones they read.
 
 pub mod attribution;
 pub mod cues;

@@ -4,6 +4,9 @@
 //! in the sentence). A negation just before an opposition cue turns it back ("not unacceptable"
 //! is support), and so does a threat named next to the keyword: opposing a threat ("attacks on
 //! hospitals are unacceptable") is support for protecting against it.
+//!
+//! Reads `models/stance/cues.tsv`: `oppose`, `neutral`, `support_word`, `negation`, `threat`, and
+//! `clause_conjunction` with `subject_pronoun` or `report_verb` (where a clause ends).
 
 use serde::{Deserialize, Serialize};
 
@@ -73,7 +76,7 @@ pub fn near(words: &[&str], at: usize, cues: &Cues) -> Polarity {
     let mut to = (at + CUE_AFTER + 1).min(words.len());
     // a new clause: "and" before a pronoun or a verb of saying
     let boundary = |k: usize| {
-        words[k] == "and"
+        cues.clause_conjunction.contains(words[k])
             && words
                 .get(k + 1)
                 .is_some_and(|w| cues.subject_pronoun.contains(*w) || cues.report_verb.contains(*w))

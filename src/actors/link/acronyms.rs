@@ -2,6 +2,9 @@
 //! acronym or initials join the name they stand for; a body's short form ("Council") its body
 //! mentioned before, also where the model found no entity, unless it is part of another name ("the
 //! National Assembly", "Council on Foreign Relations").
+//!
+//! Reads `models/gazetteer/words.tsv`: `short_form_determiner` and `name_preposition` (a short form
+//! that is part of another name).
 
 use super::{overlaps_sorted, starts_upper, Alias, Article, Who};
 use crate::actors::gazetteer::key;
@@ -104,7 +107,7 @@ impl Article<'_> {
     fn part_of_other_name(&self, i: usize) -> bool {
         if i > 0 && self.spaced(i - 1, i) {
             let w = self.t(self.toks[i - 1]);
-            if starts_upper(w) && !matches!(w.to_lowercase().as_str(), "the" | "this" | "that" | "its" | "their") {
+            if starts_upper(w) && !self.g.words.short_form_determiner.contains(&w.to_lowercase()) {
                 return true;
             }
         }
@@ -113,7 +116,7 @@ impl Article<'_> {
             k + 1 < self.toks.len()
                 && self.spaced(k - 1, k)
                 && self.spaced(k, k + 1)
-                && matches!(self.t(self.toks[k]), "of" | "on" | "for")
+                && self.g.words.name_preposition.contains(self.t(self.toks[k]))
                 && starts_upper(self.t(self.toks[k + 1]))
         })
     }

@@ -1,6 +1,9 @@
 //! Pass 5, affiliations: a person's state or body, from an apposition ("X, deputy permanent
 //! representative of Pakistan"), "of" and a state ("X of Pakistan"), or a preceding modifier
 //! ("Pakistan's ambassador X", "UN official X").
+//!
+//! Reads `models/gazetteer/words.tsv`: `affiliation_of` and `article` ("X of the ..."); `title`,
+//! `role`, `title_preposition` and `article` (a premodifier).
 
 use std::collections::HashMap;
 
@@ -60,12 +63,20 @@ impl Article<'_> {
     /// "X of Pakistan": a state right after "of".
     fn of_state(&self, end: usize) -> Option<usize> {
         let rest = &self.text[end..];
-        let after = rest.trim_start().strip_prefix("of")?;
+        let trimmed = rest.trim_start();
+        let after = self
+            .g
+            .words
+            .affiliation_of
+            .iter()
+            .filter_map(|w| trimmed.strip_prefix(w.as_str()))
+            .min_by_key(|after| after.len())?;
         let from = end + rest.len() - after.len();
         let x = self.entities_from(from).first()?;
         let between = self.text[from..x.span.start_byte].trim();
         let state = x.actor.filter(|&a| matches!(self.actors[a].who, Who::State(_)))?;
-        (between.is_empty() || between.eq_ignore_ascii_case("the")).then_some(state)
+        let article = self.g.words.article.iter().any(|a| between.eq_ignore_ascii_case(a));
+        (between.is_empty() || article).then_some(state)
     }
 
     /// "Pakistan's ambassador X", "Pakistani envoy X", "a Venezuelan UN ambassador, X": linked
@@ -95,8 +106,8 @@ impl Article<'_> {
             only_titles = false;
             // "to the UN", "of Pakistan" inside the title
             if self.g.words.role.contains(&w.to_lowercase())
-                || matches!(w, "to" | "of")
-                || (w == "the" && !found.is_empty())
+                || self.g.words.title_preposition.contains(w)
+                || (self.g.words.article.contains(w) && !found.is_empty())
             {
                 continue;
             }

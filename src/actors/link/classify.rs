@@ -1,14 +1,15 @@
 //! Pass 2, names: each entity span gets its label and actor, by an acronym the article defines,
 //! else by the gazetteer (states, nationalities, capitals that act, bodies; not US states named
 //! like countries), else by its model label (organisations and people, clustered).
+//!
+//! Reads `models/gazetteer/words.tsv`: `region` and `norp` (labels); `state_of`, `us_name` and
+//! `us_state_country` (US states); `agent_verb`, `auxiliary`, `conjunction` and `article` (a
+//! capital that acts).
 
 use super::{Alias, Article, Who};
 use crate::actors::gazetteer::{key, Entry};
 use crate::actors::{LinkedEntity, MentionAt};
 use crate::ner::Span;
-
-/// Names of US states that are also names of countries.
-const US_STATES_AND_COUNTRIES: &[&str] = &["Georgia"];
 
 impl Article<'_> {
     /// The label and actor of one entity span (spans come in text order).
@@ -95,17 +96,18 @@ impl Article<'_> {
     /// country name that is also a US state's. ("the State of Palestine" is a country.)
     fn after_state_of(&self, start: usize, end: usize) -> bool {
         let before = self.text[self.char_floor(start.saturating_sub(40))..start].trim_end();
-        let Some(before) = before
-            .strip_suffix("state of")
-            .or_else(|| before.strip_suffix("State of"))
+        let words = &self.g.words;
+        let Some(before) = words
+            .state_of
+            .iter()
+            .filter_map(|w| before.strip_suffix(w.as_str()))
+            .min_by_key(|b| b.len())
         else {
             return false;
         };
         let before = before.trim_end();
-        ["US", "U.S.", "American", "United States"]
-            .iter()
-            .any(|us| before.ends_with(us))
-            || US_STATES_AND_COUNTRIES.contains(&&self.text[start..end])
+        words.us_name.iter().any(|us| before.ends_with(us.as_str()))
+            || words.us_state_country.contains(&self.text[start..end])
     }
 
     /// A capital that acts for its state: followed by a possessive or a verb of saying or doing
@@ -124,7 +126,7 @@ impl Article<'_> {
                 return true;
             }
             // "Beijing has largely sided", "Tehran had signalled": an auxiliary and a participle
-            if matches!(w, "has" | "have" | "had") {
+            if self.g.words.auxiliary.contains(w) {
                 let k = if next(i + 1).is_some_and(|x| x.ends_with("ly")) {
                     i + 2
                 } else {
@@ -134,8 +136,12 @@ impl Article<'_> {
                     return true;
                 }
             }
-            if w == "and" || w == "or" {
-                let k = if next(i + 1) == Some("the") { i + 2 } else { i + 1 };
+            if self.g.words.conjunction.contains(w) {
+                let k = if next(i + 1).is_some_and(|x| self.g.words.article.contains(x)) {
+                    i + 2
+                } else {
+                    i + 1
+                };
                 if k < self.toks.len() && self.names_an_actor(k) {
                     return true;
                 }
@@ -143,7 +149,7 @@ impl Article<'_> {
         }
         // "... and Moscow", "between Washington and Moscow"
         let b = self.tok_at(start);
-        if b >= 2 && matches!(self.t(self.toks[b - 1]), "and" | "or") && self.spaced(b - 1, b) {
+        if b >= 2 && self.g.words.conjunction.contains(self.t(self.toks[b - 1])) && self.spaced(b - 1, b) {
             let first = self.toks[..b - 1].partition_point(|t| t.1 <= self.toks[b - 2].0);
             return self.names_an_actor(first) || self.names_an_actor(b - 2);
         }

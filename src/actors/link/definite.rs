@@ -2,6 +2,12 @@
 //! body it heads), a role noun after up to three modifiers, "the Pakistani envoy" (the person in
 //! apposition, else the last person, of the state named among the modifiers or after "of" when
 //! there is one).
+//!
+//! Reads `models/gazetteer/words.tsv`: `article`, `state_noun`, `role`, `agent_verb`, `after_role`
+//! (what may follow the role noun), `affiliation_of` and `of_kind` ("the head of ..."), `head_end`,
+//! `org_noun` and `igo_noun` ("the committee", "the company", "the bloc").
+
+use std::collections::HashSet;
 
 use super::{Article, Who, PERSON_REACH};
 use crate::actors::gazetteer::Kind;
@@ -11,16 +17,11 @@ use crate::text::name_words;
 /// Words between "the" and a role noun ("the Pakistani envoy", "the UN disarmament chief").
 const MAX_MODIFIERS: usize = 3;
 
-/// Words that may follow a role noun that ends a description ("the envoy said", "the head of").
-const AFTER_ROLE: &[&str] = &[
-    "of", "who", "also", "to", "and", "at", "in", "on", "for", "from", "that", "as", "then", "later", "further",
-];
-
-/// The head noun of a name, lower case: its last word before a preposition ("Ad Hoc Committee on
-/// Cybercrime" -> "committee", "UN Security Council" -> "council").
-fn head_noun(name: &str) -> Option<String> {
+/// The head noun of a name, lower case: its last word before one of `head_end` ("Ad Hoc Committee
+/// on Cybercrime" -> "committee", "UN Security Council" -> "council").
+fn head_noun(name: &str, head_end: &HashSet<String>) -> Option<String> {
     name_words(name)
-        .take_while(|w| !matches!(*w, "of" | "on" | "for" | "to" | "in" | "and"))
+        .take_while(|w| !head_end.contains(*w))
         .last()
         .map(str::to_lowercase)
 }
@@ -48,9 +49,9 @@ impl Article<'_> {
             }
             if !words.role.contains(&lw) {
                 // modifiers are adjectives and nouns, not articles, verbs or prepositions
-                if lw == "the"
+                if words.article.contains(&lw)
                     || words.agent_verb.contains(&lw)
-                    || AFTER_ROLE.contains(&lw.as_str())
+                    || words.after_role.contains(&lw)
                     || !w.chars().all(|c| c.is_alphabetic() || c == '-')
                 {
                     return None;
@@ -96,19 +97,22 @@ impl Article<'_> {
         let mut of_state = None;
         if j + 1 < self.toks.len() && self.spaced(j, j + 1) {
             let lnext = self.t(self.toks[j + 1]).to_lowercase();
-            if lnext == "of" {
+            if self.g.words.affiliation_of.contains(&lnext) {
                 // "the head of state" is a kind of person, not one
-                if j + 2 < self.toks.len() && matches!(self.t(self.toks[j + 2]), "state" | "government") {
+                if j + 2 < self.toks.len() && self.g.words.of_kind.contains(self.t(self.toks[j + 2])) {
                     return None;
                 }
                 // "the head of the ODA": through the body's name
                 let after = self.toks[j + 1].1;
                 let body = self.entities_from(after + 1).first().filter(|x| {
-                    self.text[after..x.span.start_byte]
-                        .trim()
-                        .trim_start_matches("the")
-                        .trim()
-                        .is_empty()
+                    let between = self.text[after..x.span.start_byte].trim();
+                    between.is_empty()
+                        || self
+                            .g
+                            .words
+                            .article
+                            .iter()
+                            .any(|a| between.trim_start_matches(a.as_str()).trim().is_empty())
                 });
                 if let Some(b) = body {
                     end = b.span.end_byte;
@@ -156,7 +160,7 @@ impl Article<'_> {
         let next = self.t(self.toks[j + 1]);
         let lnext = next.to_lowercase();
         !next.chars().all(char::is_lowercase)
-            || AFTER_ROLE.contains(&lnext.as_str())
+            || self.g.words.after_role.contains(&lnext)
             || self.g.words.agent_verb.contains(&lnext)
     }
 
@@ -168,7 +172,7 @@ impl Article<'_> {
         let is_igo = |a: usize| matches!(self.actors[a].who, Who::Body(b) if self.g.bodies[b].kind != Kind::Org);
         let named = |a: usize| {
             (is_org(a) || matches!(self.actors[a].who, Who::Body(_)))
-                && head_noun(&self.actors[a].name).is_some_and(|h| h == noun)
+                && head_noun(&self.actors[a].name, &self.g.words.head_end).is_some_and(|h| h == noun)
         };
         self.last_before(pos, PERSON_REACH, named)
             .or_else(|| {

@@ -2,6 +2,9 @@
 //! Secretary-General"), pronouns (he/she, they, "we" in a quotation, cataphora such as "In her
 //! remarks, Ambassador X said"), the group of speakers ("the panellists"), and descriptions that
 //! start with "the" (in `definite`).
+//!
+//! Reads `models/gazetteer/words.tsv`: `pronoun_person`, `pronoun_group`, `pronoun_we`, `address`
+//! (no pronoun: "His Excellency"), `group_role` and `article`.
 
 use super::{overlaps_sorted, Article, Who, GROUP_REACH, PERSON_REACH};
 use crate::actors::gazetteer::Entry;
@@ -78,11 +81,7 @@ impl Article<'_> {
         let lw = w.to_lowercase();
         let words = &self.g.words;
         // "his Excellency", "Her Majesty": a form of address, not a mention
-        let address = i + 1 < self.toks.len()
-            && matches!(
-                self.t(self.toks[i + 1]),
-                "Excellency" | "Majesty" | "Highness" | "Holiness"
-            );
+        let address = i + 1 < self.toks.len() && words.address.contains(self.t(self.toks[i + 1]));
         if words.pronoun_person.contains(&lw) && !address {
             self.cataphor(s)
                 .or_else(|| self.last_before(s, PERSON_REACH, |a| self.is_person(a) && !self.is_office(a)))
@@ -101,10 +100,10 @@ impl Article<'_> {
                 .and_then(|p| self.actors[p].affiliation)
                 .map(|actor| MentionAt::new(s, e, actor))
         } else if words.group_role.contains(&lw) {
-            let start = self.with_determiner(s, &["the"]);
+            let start = self.with_determiner(s, &words.article);
             let a = self.actor(Who::Group, "panellists");
             Some(MentionAt::new(start, e, a))
-        } else if lw == "the" {
+        } else if words.article.contains(&lw) {
             self.description_at(i)
         } else {
             None

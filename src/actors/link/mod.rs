@@ -10,6 +10,9 @@
 //!   Pakistani envoy" use affiliations.
 //!
 //! This file holds the article's state, the lookups every pass uses and the output (`finish`).
+//!
+//! Every word the rules look for is a class of `models/gazetteer/words.tsv` (`Gazetteer::words`,
+//! loaded once with the gazetteer); each file's doc names the classes its rules read.
 
 mod acronyms;
 mod affiliations;
@@ -187,12 +190,13 @@ impl<'a> Article<'a> {
             .all(char::is_whitespace)
     }
 
-    /// `start` moved back over a preceding determiner from `dets` (case-insensitive), if any.
-    fn with_determiner(&self, start: usize, dets: &[&str]) -> usize {
+    /// `start` moved back over a preceding determiner from `dets` (a `words.tsv` class, lower
+    /// case; matched case-insensitively), if any.
+    fn with_determiner(&self, start: usize, dets: &HashSet<String>) -> usize {
         let i = self.tok_at(start);
         if i > 0 && self.text[self.toks[i - 1].1..start].chars().all(char::is_whitespace) {
             let w = self.t(self.toks[i - 1]).to_lowercase();
-            if dets.contains(&w.as_str()) {
+            if dets.contains(&w) {
                 return self.toks[i - 1].0;
             }
         }

@@ -1,6 +1,6 @@
 //! The article's actors: one per state, body, office and group, made on first use; organisations
 //! and bodies indexed by name and initials, people by the words of their names, which join a
-//! person's other mentions to them ("Khan" before or after "Aamir Khan").
+//! person's other mentions to them ("Khan" before or after "Aamir Khan"). Reads no word class.
 
 use super::{starts_upper, Article, Draft, Who};
 use crate::actors::gazetteer::key;

@@ -1,6 +1,9 @@
 //! Pass 3, names the model missed: the text is scanned for the gazetteer's names, which become
 //! entities (or replace model spans they cover whole); offices and lower-case body names come back
 //! apart, as descriptive mentions.
+//!
+//! Reads `models/gazetteer/words.tsv`: `article` (left out of names, taken into an office's
+//! mention), `determiner` (taken into a lower-case body's mention).
 
 use super::{starts_upper, Article};
 use crate::actors::gazetteer::Entry;
@@ -65,11 +68,11 @@ impl Article<'_> {
             i = j + 1;
             let label = match entry {
                 Entry::Office(_) => {
-                    descriptive.push((self.with_determiner(s, &["the"]), e, entry));
+                    descriptive.push((self.with_determiner(s, &self.g.words.article), e, entry));
                     continue;
                 }
                 Entry::Body(_) if !starts_upper(&self.text[s..e]) => {
-                    descriptive.push((self.with_determiner(s, &["a", "an", "the"]), e, entry));
+                    descriptive.push((self.with_determiner(s, &self.g.words.determiner), e, entry));
                     continue;
                 }
                 _ if !starts_upper(&self.text[s..e]) => continue,
@@ -102,8 +105,9 @@ impl Article<'_> {
     pub(super) fn longest_name_at(&self, i: usize) -> Option<(usize, Entry)> {
         // "the" is left out of names ("The Netherlands" -> "Netherlands") unless it is needed
         // ("The Hague").
-        if self.t(self.toks[i]).eq_ignore_ascii_case("the") && i + 1 < self.toks.len() && self.name_at(i + 1).is_some()
-        {
+        let w = self.t(self.toks[i]);
+        let article = self.g.words.article.iter().any(|a| w.eq_ignore_ascii_case(a));
+        if article && i + 1 < self.toks.len() && self.name_at(i + 1).is_some() {
             return None;
         }
         self.name_at(i)

@@ -2,6 +2,8 @@
 //! possessive, a person's leading titles and a participle ("Estonian-led"), or is dropped (titles
 //! alone, generic terms, plurals of acronyms); a masthead's ORG span takes its whole line; a
 //! dateline ("UNITED NATIONS (APP):") is recognised, to stay LOC.
+//!
+//! Reads `models/gazetteer/words.tsv`: `span_article` (the leading "the"), `title`, `not_entity`.
 
 use super::{starts_upper, Article};
 use crate::actors::gazetteer::key;
@@ -16,11 +18,19 @@ impl Article<'_> {
         s.start_byte += t.len() - t.trim_start().len();
         s.end_byte -= t.len() - t.trim_end().len();
         let t = &self.text[s.start_byte..s.end_byte];
-        if let Some(rest) = t.strip_prefix("the").or_else(|| t.strip_prefix("The")) {
-            let name = rest.trim_start();
-            if name.len() < rest.len() && !name.is_empty() {
-                s.start_byte = s.end_byte - name.len();
-            }
+        // a leading article (`span_article`), the longest one followed by space
+        let name = self
+            .g
+            .words
+            .span_article
+            .iter()
+            .filter_map(|a| t.strip_prefix(a.as_str()))
+            .map(|rest| (rest.len(), rest.trim_start().len()))
+            .filter(|&(rest, name)| name < rest && name > 0)
+            .map(|(_, name)| name)
+            .min();
+        if let Some(name) = name {
+            s.start_byte = s.end_byte - name;
         }
         for poss in ["'s", "’s", "’", "'"] {
             let t = &self.text[s.start_byte..s.end_byte];

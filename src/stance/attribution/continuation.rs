@@ -2,6 +2,8 @@
 //! speaker of its own continues the last speaker of its paragraph (a paragraph that is all
 //! quotation, the last speaker before it), and in an opinion piece (the author says "we" or "I"
 //! outside quotations) with a masthead, the outlet speaks where no one else does.
+//!
+//! Reads `models/stance/cues.tsv`: `first_person` and `roman_numeral` (the author's voice).
 
 use super::sentence::is_quotation;
 use super::{Attributor, Info, Statement};
@@ -109,9 +111,14 @@ impl Attributor<'_> {
                     continue;
                 }
                 let lower = w.to_lowercase();
-                // "I" after a capitalised word is a numeral ("Annex I", "Part I")
-                let pronoun_i = w == "I" && !previous.starts_with(char::is_uppercase);
-                if !quoted && ((pronoun_i && fp.contains(w)) || (lower != "i" && fp.contains(&lower))) {
+                // a Roman numeral ("I") counts only in capitals, and not after a capitalised word
+                // ("Annex I", "Part I")
+                let counts = if self.cues.roman_numeral.contains(&lower) {
+                    w != lower && !previous.starts_with(char::is_uppercase) && fp.contains(w)
+                } else {
+                    fp.contains(&lower)
+                };
+                if !quoted && counts {
                     first_person += 1;
                 }
                 previous = w;

@@ -34,7 +34,9 @@
 //!
 //! Files: `sentence` (a sentence's word tokens, headings, quotation marks), `speakers` (the
 //! explicit patterns of one sentence), `continuation` (sentences without a speaker of their own,
-//! and the opinion piece's voice); this one joins them over an article.
+//! and the opinion piece's voice); this one joins them over an article. The words the patterns
+//! look for are classes of `models/stance/cues.tsv` (`Attributor::cues`, loaded once per run):
+//! `speakers` and `continuation` name the ones they read; `sentence` reads none.
 
 mod continuation;
 mod sentence;

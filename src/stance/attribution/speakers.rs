@@ -1,6 +1,11 @@
 //! The explicit patterns of one sentence: subjects of reporting verbs (through appositions,
 //! possessives, role words and coordination, but not after a preposition), passive agents,
 //! framings ("according to X", "in X's view", "on behalf of X") and inverted ", said X".
+//!
+//! Reads `models/stance/cues.tsv`: `report_verb`, `passive_verb`, `agent_preposition` and
+//! `verb_particle` (passive agents); `framing`, `framing_preposition` and `framing_noun`
+//! (framings); `speaker_role`, `verb_modifier`, `clause_opener`, `preposition`, `role_preposition`
+//! and `conjunction` (subjects); `list_link` and `article` (lists of mentions); `anaphor`.
 
 use super::sentence::Sentence;
 use super::Attributor;
@@ -31,6 +36,7 @@ impl Attributor<'_> {
     /// and whether a framing (not a passive agent or an inverted ", said X") names one.
     fn framed(&self, st: &Sentence, here: &[MentionAt]) -> (Vec<usize>, bool) {
         let c = self.cues;
+        let words: Vec<&str> = st.toks.iter().map(|t| t.lower.as_str()).collect();
         let mut framed: Vec<usize> = Vec::new();
         let mut framing = false;
         for i in 0..st.toks.len() {
@@ -40,33 +46,35 @@ impl Attributor<'_> {
             let participle = |v: &str| {
                 (c.report_verb.contains(v) && (v.ends_with("ed") || v.ends_with('d'))) || c.passive_verb.contains(v)
             };
-            let after_by = w == "by"
+            let after_by = c.agent_preposition.contains(w)
                 && i >= 1
                 && (participle(st.word(i - 1))
                     || (i >= 2
                         && participle(st.word(i - 2))
-                        && (st.word(i - 1).ends_with("ly") || matches!(st.word(i - 1), "forward" | "out" | "up"))));
+                        && (st.word(i - 1).ends_with("ly") || c.verb_particle.contains(st.word(i - 1)))));
             // "..., said Russia", "“...,” said the EU"
             let inverted = c.report_verb.contains(w)
                 && i >= 1
                 && st.gap(i - 1, i).contains([',', '”', '"'])
                 && st.toks.get(i + 1).is_some();
-            let according = w == "to" && i >= 1 && st.word(i - 1) == "according";
-            let view_of = w == "of" && i >= 2 && st.word(i - 1) == "view" && st.word(i - 2) == "the";
-            let for_whom = (w == "for" && i >= 1 && st.word(i - 1) == "speaking")
-                || (w == "of" && i >= 2 && st.word(i - 1) == "behalf" && st.word(i - 2) == "on");
+            // "according to X", "on behalf of X"
+            let framed_by = c.framing.ends_at(&words, i);
             let mut got = Vec::new();
-            if after_by || according || view_of || for_whom || inverted {
+            if after_by || framed_by || inverted {
                 got = self.list_at(st, here, i + 1);
-            } else if w == "view" && i >= 2 {
+            } else if c.framing_noun.contains(w) && i >= 2 {
                 // "In Chile's view", "In the United States' view"
                 let possessor = here.iter().find(|m| {
                     m.end <= st.toks[i].seg_start
                         && matches!(st.text[m.end..st.toks[i].seg_start].trim(), "'s" | "’s" | "'" | "’")
                         && {
                             let j = st.at(m.start);
-                            let j = if j >= 1 && st.word(j - 1) == "the" { j - 1 } else { j };
-                            j >= 1 && st.word(j - 1) == "in"
+                            let j = if j >= 1 && c.article.contains(st.word(j - 1)) {
+                                j - 1
+                            } else {
+                                j
+                            };
+                            j >= 1 && c.framing_preposition.contains(st.word(j - 1))
                         }
                 });
                 got.extend(possessor.map(|m| m.actor));
@@ -149,51 +157,24 @@ impl Attributor<'_> {
         }
         i == 0 || {
             let gap = st.gap(i - 1, i);
-            gap.contains([',', ':', ';', '“', '”', '"']) || matches!(st.word(i - 1), "that" | "and" | "but" | "the")
+            gap.contains([',', ':', ';', '“', '”', '"']) || self.cues.clause_opener.contains(st.word(i - 1))
         }
     }
 
     /// Token `i` (a subject candidate, titles and "the" before it skipped) follows a preposition:
     /// an object ("talks between the US and China continued"), not a subject.
     fn after_preposition(&self, st: &Sentence, mut i: usize) -> bool {
+        let c = self.cues;
         while i > 0
             && st.gap(i - 1, i).trim().is_empty()
-            && (st.text[st.toks[i - 1].seg_start..].starts_with(char::is_uppercase) || st.word(i - 1) == "the")
+            && (st.text[st.toks[i - 1].seg_start..].starts_with(char::is_uppercase)
+                || c.article.contains(st.word(i - 1)))
         {
             i -= 1;
         }
         // "The representative of Brazil said": the role speaks for its state
-        let role_of = i >= 2 && st.word(i - 1) == "of" && self.cues.speaker_role.contains(st.word(i - 2));
-        i > 0
-            && !role_of
-            && st.gap(i - 1, i).trim().is_empty()
-            && matches!(
-                st.word(i - 1),
-                "between"
-                    | "with"
-                    | "among"
-                    | "amongst"
-                    | "on"
-                    | "of"
-                    | "against"
-                    | "by"
-                    | "from"
-                    | "for"
-                    | "to"
-                    | "in"
-                    | "at"
-                    | "about"
-                    | "over"
-                    | "into"
-                    | "toward"
-                    | "towards"
-                    | "under"
-                    | "including"
-                    | "like"
-                    | "than"
-                    | "via"
-                    | "without"
-            )
+        let role_of = i >= 2 && c.role_preposition.contains(st.word(i - 1)) && c.speaker_role.contains(st.word(i - 2));
+        i > 0 && !role_of && st.gap(i - 1, i).trim().is_empty() && c.preposition.contains(st.word(i - 1))
     }
 
     /// Mentions coordinated before `here[k]` ("Canada, Chile, and Colombia"): their indices. The
@@ -203,7 +184,7 @@ impl Attributor<'_> {
         let mut j = k;
         while j > 0 {
             let gap = st.text[here[j - 1].end..here[j].start].trim();
-            let conjunction = matches!(gap.trim_start_matches(',').trim(), "and" | "or" | "as well as");
+            let conjunction = self.cues.conjunction.contains(gap.trim_start_matches(',').trim());
             if conjunction || (!out.is_empty() && gap == ",") {
                 out.push(j - 1);
                 j -= 1;
@@ -221,7 +202,7 @@ impl Attributor<'_> {
         };
         let k = here.partition_point(|m| m.start < first);
         let Some(k) = (k < here.len()
-            && (here[k].start == first || (st.word(i) == "the" && st.at(here[k].start) == i + 1)))
+            && (here[k].start == first || (self.cues.article.contains(st.word(i)) && st.at(here[k].start) == i + 1)))
             .then_some(k)
         else {
             return Vec::new();
@@ -231,7 +212,7 @@ impl Attributor<'_> {
         while j + 1 < here.len() {
             let gap = st.text[here[j].end..here[j + 1].start].trim();
             let gap = gap.trim_start_matches(',').trim();
-            if matches!(gap, "and" | "or" | "" | "and the" | "the") {
+            if gap.is_empty() || self.cues.list_link.contains(gap) {
                 out.push(here[j + 1].actor);
                 j += 1;
             } else {
