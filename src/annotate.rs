@@ -7,7 +7,6 @@
 //! is reported on stderr (file, line, id) and counted; the run goes on. An id seen before in the
 //! run is such a bad record: it names where the id was first seen.
 
-use crate::text::Text;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
@@ -24,6 +23,7 @@ use crate::record::{
 };
 use crate::stance::{Found, Stancer};
 use crate::text::CharOffsets;
+use crate::text::Text;
 
 /// What a run did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]

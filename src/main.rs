@@ -12,8 +12,9 @@ const EXIT_RECORDS_FAILED: u8 = 1;
 const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
-    let cli = match cyberstance::settings::with_config_file(std::env::args_os().collect(), &Cli::command()) {
-        Ok(argv) => Cli::from_arg_matches(&Cli::command().get_matches_from(argv)).unwrap_or_else(|e| e.exit()),
+    let command = Cli::command();
+    let cli = match cyberstance::settings::with_config_file(std::env::args_os().collect(), &command) {
+        Ok(argv) => Cli::from_arg_matches(&command.get_matches_from(argv)).unwrap_or_else(|e| e.exit()),
         Err(e) => return fail(&e),
     };
     let outcome = match &cli.command {

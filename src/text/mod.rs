@@ -52,6 +52,15 @@ pub fn first_line(text: &str) -> (usize, usize) {
     (start, end)
 }
 
+/// The largest char boundary of `text` at or before byte `i` (clamped to the text).
+pub fn char_floor(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
 /// Most words a masthead line has ("NetMag Global", "Associated Press of Pakistan").
 pub const MASTHEAD_WORDS: usize = 5;
 

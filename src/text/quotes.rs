@@ -4,10 +4,7 @@
 /// back at most `reach` bytes: the last curly mark before it opens one, or an odd number of
 /// straight quotes stands before it.
 pub fn in_quote(text: &str, pos: usize, reach: usize) -> bool {
-    let mut from = pos.saturating_sub(reach).min(text.len());
-    while !text.is_char_boundary(from) {
-        from -= 1;
-    }
+    let from = super::char_floor(text, pos.saturating_sub(reach));
     let para = text[from..pos].rfind('\n').map_or(from, |i| from + i + 1);
     let before = &text[para..pos];
     let straight = before.matches('"').count() % 2 == 1;

@@ -15,18 +15,6 @@ const CATAPHOR_REACH: usize = 200;
 const QUOTE_REACH: usize = 1500;
 
 impl Article<'_> {
-    /// Inside a quotation: the last quote mark before `pos` in its paragraph opens one.
-    fn in_quote(&self, pos: usize) -> bool {
-        let from = self.char_floor(pos.saturating_sub(QUOTE_REACH));
-        let para = self.text[from..pos].rfind('\n').map_or(from, |i| from + i + 1);
-        let before = &self.text[para..pos];
-        let straight = before.matches('"').count() % 2 == 1;
-        match before.rfind(['“', '”']) {
-            Some(i) => before[i..].starts_with('“') || straight,
-            None => straight,
-        }
-    }
-
     /// The mentions that are not names, added to `mentions` (sorted by start first, for `cataphor`):
     /// `named` (offices and bodies the scan found), then pronouns and descriptions outside
     /// entities and those, in text order.
@@ -89,7 +77,7 @@ impl Article<'_> {
         } else if words.pronoun_group.contains(&lw) {
             self.last_before(s, GROUP_REACH, |a| self.actors[a].who == Who::Group)
                 .map(|actor| MentionAt::new(s, e, actor))
-        } else if words.pronoun_we.contains(&lw) && self.in_quote(s) {
+        } else if words.pronoun_we.contains(&lw) && crate::text::quotes::in_quote(self.text, s, QUOTE_REACH) {
             let speaker = self.last_before(s, PERSON_REACH, |a| {
                 self.is_person(a)
                     && self.actors[a]

@@ -167,11 +167,7 @@ impl<'a> Article<'a> {
 
     /// The largest char boundary at or before `i` (clamped to the text).
     fn char_floor(&self, i: usize) -> usize {
-        let mut i = i.min(self.text.len());
-        while !self.text.is_char_boundary(i) {
-            i -= 1;
-        }
-        i
+        crate::text::char_floor(self.text, i)
     }
 
     fn t(&self, (s, e): (usize, usize)) -> &'a str {
