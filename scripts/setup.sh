@@ -109,14 +109,17 @@ if [ -n "$want_torch" ] && [ "$(cat .runtime/torch/.built 2>/dev/null)" != "torc
   echo "torch==$TORCH_VERSION $want_torch" > .runtime/torch/.built
 fi
 
-# 1d. with the torch backend: the NER model as fp32 ONNX, for the parity tests against it (written
-#     from the committed safetensors by scripts/model/build_encoder.py's graph writer, without torch)
-if [ -n "$want_torch" ] && [ ! -f models/ner-minilm-conll03/model.fp32.onnx ]; then
-  say "fp32 ONNX NER model -> models/ner-minilm-conll03/model.fp32.onnx"
+# 1d. with the torch backend: the NER and stance models as fp32 ONNX, for the parity tests against
+#     them (written from the committed safetensors by scripts/model/build_encoder.py's graph writer,
+#     without torch)
+if [ -n "$want_torch" ] && { [ ! -f models/ner-minilm-conll03/model.fp32.onnx ] || \
+     [ ! -f models/stance-minilm/model.onnx ] || [ models/stance-minilm/model.safetensors -nt models/stance-minilm/model.onnx ]; }; then
+  say "fp32 ONNX NER and stance models -> models/ner-minilm-conll03/model.fp32.onnx, models/stance-minilm/model.onnx"
   rm -rf .runtime/pydeps
   "$PYTHON" -m pip install --quiet --no-deps --disable-pip-version-check --root-user-action=ignore \
     --target .runtime/pydeps onnx==1.17.0 numpy==2.2.6 protobuf==7.36.2 ml_dtypes==0.6.0
   PYTHONPATH=.runtime/pydeps "$PYTHON" scripts/model/build_encoder.py --ner models/ner-minilm-conll03
+  PYTHONPATH=.runtime/pydeps "$PYTHON" scripts/model/build_encoder.py --encoder models/stance-minilm
   rm -rf .runtime/pydeps
 fi
 

@@ -19,9 +19,9 @@ use crate::output::{JsonlWriter, Resumed};
 use crate::pipeline::Annotator;
 use crate::progress::Progress;
 use crate::record::{
-    round_score, Actor as RecordActor, Entity, Mention, Record, Stance as RecordStance, SCHEMA_VERSION,
+    round_score, Actor as RecordActor, Entity, Mention, Record, Stance as RecordStance, StatementRecord, SCHEMA_VERSION,
 };
-use crate::stance::{Found, Stancer};
+use crate::stance::{ArticleStances, Found, Stancer};
 use crate::text::CharOffsets;
 use crate::text::Text;
 
@@ -42,6 +42,8 @@ pub struct Reading<'a> {
     pub batch_size: usize,
     pub max_article_bytes: usize,
     pub resumed: &'a Resumed,
+    /// Write each record's statements (`annotate --statements`).
+    pub statements: bool,
 }
 
 /// Where each id of the run was first seen, to report duplicates. Paths are stored once each.
@@ -162,7 +164,7 @@ pub fn annotate(
             .map(|(t, tagged)| tagged.map(|tagged| (tagged.tokens, linker.link_text(t, &tagged.spans))))
             .collect();
         // stances of the articles that were tagged
-        let mut stances: Vec<Option<Vec<Found>>> = vec![None; articles.len()];
+        let mut stances: Vec<Option<ArticleStances>> = vec![None; articles.len()];
         if let Some(stancer) = stancer.as_deref_mut() {
             let (docs, which): (Vec<(&Text, &Linked)>, Vec<usize>) = texts
                 .iter()
@@ -174,16 +176,26 @@ pub fn annotate(
                 stances[i] = Some(found);
             }
         }
+        // with --statements, every sentence is written, with its speakers (none if unattributed)
+        let mut sentences: Vec<Vec<(usize, usize)>> = match reading.statements {
+            true => texts.iter().map(|t| t.sentences.clone()).collect(),
+            false => Vec::new(),
+        };
         drop(texts);
         let targets = stancer.as_deref().map(|s| &s.rules.targets);
         let mut tokens = 0;
-        for ((article, result), found) in articles.drain(..).zip(linked).zip(stances) {
+        for (k, ((article, result), found)) in articles.drain(..).zip(linked).zip(stances).enumerate() {
             match result {
                 Ok((n_tokens, linked)) => {
                     tokens += n_tokens as u64;
                     let mut record = to_record(article, linked, annotator);
                     if let (Some(found), Some(targets)) = (found, targets) {
-                        record.stances = Some(stance_records(&record, &found, targets));
+                        record.stances = Some(stance_records(&record, &found.found, targets));
+                        if reading.statements {
+                            let all = std::mem::take(&mut sentences[k]);
+                            let rules = &stancer.as_deref().expect("stances come from a stancer").rules;
+                            record.statements = Some(statement_records(&record, &all, &found.statements, rules));
+                        }
                     }
                     out.write(&record)?;
                     summary.ok += 1;
@@ -276,8 +288,42 @@ pub fn to_record(article: Article, linked: Linked, annotator: &Annotator) -> Rec
         entities,
         actors,
         stances: None,
+        statements: None,
         model: annotator.model.clone(),
     }
+}
+
+/// The output form of an article's sentences with their speakers, from its statements (`record`
+/// has its actors, in the linker's order); a sentence no statement covers has no speaker.
+fn statement_records(
+    record: &Record,
+    sentences: &[(usize, usize)],
+    statements: &[crate::stance::attribution::Statement],
+    rules: &crate::stance::Rules,
+) -> Vec<StatementRecord> {
+    let chars = CharOffsets::new(&record.text);
+    let speakers: HashMap<(usize, usize), &[usize]> =
+        statements.iter().map(|st| (st.span, st.speakers.as_slice())).collect();
+    sentences
+        .iter()
+        .map(|&(s, e)| StatementRecord {
+            start: chars.char_at(s),
+            end: chars.char_at(e),
+            start_byte: s,
+            end_byte: e,
+            speakers: speakers
+                .get(&(s, e))
+                .map(|v| v.iter().map(|&a| record.actors[a].id.clone()).collect())
+                .unwrap_or_default(),
+            keywords: rules
+                .keywords_in(&record.text[s..e])
+                .into_iter()
+                .zip(&rules.targets)
+                .filter(|(hit, _)| *hit)
+                .map(|(_, t)| t.key.clone())
+                .collect(),
+        })
+        .collect()
 }
 
 /// The output form of an article's stances (`record` has its actors, in the linker's order).

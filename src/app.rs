@@ -20,7 +20,7 @@ use crate::pipeline::{Annotator, RunOptions};
 use crate::progress::Progress;
 use crate::settings::Settings;
 use crate::stance::cues::Cues;
-use crate::stance::{self, encoder::SentenceEncoder, Stancer};
+use crate::stance::{self, encoder::SentenceEncoder, model::Head, Stancer};
 use std::collections::HashSet;
 
 /// Sets the thread count once for the whole process and builds the model; `abbreviations` keep
@@ -50,18 +50,22 @@ pub fn build_annotator(args: &ModelArgs, settings: &Settings, abbreviations: Has
     .with_abbreviations(abbreviations))
 }
 
-/// The stance stage, unless `--no-stances`: targets, cues, settings and the sentence encoder.
+/// The stance stage, unless `--no-stances`: targets, cues, settings and (unless
+/// `--stance-signals lexical`) the stance model.
 pub fn build_stancer(args: &StanceArgs, model: &ModelArgs, settings: &Settings, cues: Cues) -> Result<Option<Stancer>> {
     if args.no_stances {
         return Ok(None);
     }
     let targets = stance::targets::load(&settings.targets)?;
     let mut params = stance::Params::load(&settings.stance_config)?;
-    params.threshold = args.stance_threshold.unwrap_or(params.threshold);
-    params.keyword_threshold = args.keyword_threshold.unwrap_or(params.keyword_threshold);
     params.signals = args.stance_signals;
-    let dir = settings.encoder.clone();
-    let onnx = match &args.encoder_onnx {
+    if args.stance_signals == stance::Signals::Lexical {
+        return Ok(Some(Stancer::new(targets, cues, None, params)?));
+    }
+    let dir = settings.stance_model.clone();
+    let head = Head::load(&dir)?;
+    params.threshold = args.stance_threshold.unwrap_or(head.config().threshold);
+    let onnx = match &args.stance_onnx {
         Some(file) => file.clone(),
         None => SentenceEncoder::onnx(&dir)?,
     };
@@ -73,14 +77,15 @@ pub fn build_stancer(args: &StanceArgs, model: &ModelArgs, settings: &Settings, 
         return Err(Error::Model {
             dir,
             problem: format!(
-                "no {}: run scripts/setup.sh to build the sentence encoder, or pass --no-stances",
+                "no {}: the stance model is shipped in models/stance-minilm (scripts/model/train_stance.py \
+                 retrains it); or pass --no-stances, or --stance-signals lexical",
                 weights.display()
             ),
         });
     }
     let (pool, batch_size) = model_pool(model, settings, &dir, &onnx, Network::Encoder, threads(model))?;
     let encoder = SentenceEncoder::new(&dir, pool, batch_size)?;
-    Ok(Some(Stancer::new(targets, cues, encoder, params)?))
+    Ok(Some(Stancer::new(targets, cues, Some((encoder, head)), params)?))
 }
 
 /// The model's worker pool on the chosen backend, and the batch size to run it with.
@@ -177,6 +182,7 @@ pub fn run_annotate(args: &AnnotateArgs) -> Result<Summary> {
             batch_size: args.model.batch_size,
             max_article_bytes: args.max_article_bytes,
             resumed: &resumed,
+            statements: args.stance.statements,
         },
         &mut progress,
     );

@@ -138,35 +138,36 @@ pub struct AnnotateArgs {
     pub model: ModelArgs,
 }
 
-/// Stance options: the vocabulary, the sentence encoder, and the decision settings.
+/// Stance options: the vocabulary, the stance model, and the decision settings.
 #[derive(Debug, Args, Clone)]
 pub struct StanceArgs {
     /// Stance targets: TSV with columns target, description and optionally exemplars and keywords
-    /// (see models/targets.tsv). Default: $CYBERSTANCE_TARGETS, else the shipped models/targets.tsv.
+    /// (see models/targets.tsv). The model reads the descriptions, so targets of one's own need no
+    /// retraining. Default: $CYBERSTANCE_TARGETS, else the shipped models/targets.tsv.
     #[arg(long, value_name = "FILE")]
     pub targets: Option<PathBuf>,
-    /// Sentence encoder directory (model.onnx, tokenizer.json, config.json), built by
-    /// scripts/setup.sh. Default: $CYBERSTANCE_ENCODER, else models/all-minilm-l6-v2.
-    #[arg(long, value_name = "DIR")]
-    pub encoder: Option<PathBuf>,
-    /// The sentence encoder's ONNX file to run instead of its default int8 one (e.g. the fp32
-    /// model.onnx in the encoder directory).
-    #[arg(long, value_name = "FILE")]
-    pub encoder_onnx: Option<PathBuf>,
-    /// Entities and actors only: no stances (the sentence encoder is not loaded).
+    /// Stance model directory (config.json, tokenizer.json, model.int8.onnx or model.safetensors,
+    /// head.safetensors). Default: $CYBERSTANCE_STANCE_MODEL, else the shipped models/stance-minilm.
+    #[arg(long, visible_alias = "encoder", value_name = "DIR")]
+    pub stance_model: Option<PathBuf>,
+    /// The stance model's ONNX file to run instead of its default int8 one (e.g. model.onnx, fp32).
+    #[arg(long, visible_alias = "encoder-onnx", value_name = "FILE")]
+    pub stance_onnx: Option<PathBuf>,
+    /// Entities and actors only: no stances (the stance model is not loaded).
     #[arg(long)]
     pub no_stances: bool,
-    /// Cosine a sentence needs with a target to take it, from -1 to 1 (default from
-    /// models/stance/config.json).
-    #[arg(long, value_name = "X", value_parser = parse_cosine)]
+    /// Also write every sentence with its speakers' actor ids ("statements"; none where no actor
+    /// is found to state it), to see who the annotator thinks said what, and to build training data.
+    #[arg(long, conflicts_with = "no_stances")]
+    pub statements: bool,
+    /// The calibrated probability a sentence needs to take a target, from 0 to 1: higher for
+    /// precision, lower for recall (default: the stance model's, chosen on dev; the curve is in
+    /// its model card).
+    #[arg(long, value_name = "P", value_parser = parse_probability)]
     pub stance_threshold: Option<f32>,
-    /// Cosine that suffices when a keyword of the target occurs, from -1 to 1 (default from
-    /// models/stance/config.json).
-    #[arg(long, value_name = "X", value_parser = parse_cosine)]
-    pub keyword_threshold: Option<f32>,
-    /// Which signals decide a target: keywords then the model where none occurs (cascade), both on
-    /// every sentence, the model alone, or keywords alone (to measure each)
-    #[arg(long, value_enum, default_value_t = crate::stance::Signals::Cascade, value_name = "WHICH")]
+    /// What decides targets and polarity: the trained model, or the hand-written keyword and cue
+    /// rules (lexical; no model is loaded)
+    #[arg(long, value_enum, default_value_t = crate::stance::Signals::Model, value_name = "WHICH")]
     pub stance_signals: crate::stance::Signals,
 }
 
@@ -191,10 +192,10 @@ pub struct EvalArgs {
 }
 
 /// A cosine threshold: a finite number from -1 to 1 (NaN would take nothing and say nothing).
-fn parse_cosine(s: &str) -> Result<f32, String> {
+fn parse_probability(s: &str) -> Result<f32, String> {
     match s.trim().parse::<f32>() {
-        Ok(x) if x.is_finite() && (-1.0..=1.0).contains(&x) => Ok(x),
-        Ok(_) => Err(format!("a cosine is a number from -1 to 1, got {s:?}")),
+        Ok(x) if x.is_finite() && (0.0..=1.0).contains(&x) => Ok(x),
+        Ok(_) => Err(format!("a probability is a number from 0 to 1, got {s:?}")),
         Err(e) => Err(format!("{e}: {s:?}")),
     }
 }

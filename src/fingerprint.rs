@@ -45,22 +45,33 @@ pub fn of_annotate(args: &AnnotateArgs, settings: &Settings) -> Result<Run> {
     )];
     let s = &args.stance;
     if s.no_stances {
-        parts.push(("encoder", "none".into()));
+        parts.push(("stance_model", "none".into()));
     } else {
-        let dir = settings.encoder.clone();
-        let weights = match (m.backend, &s.encoder_onnx) {
+        parts.push(("targets", checksum(std::slice::from_ref(&settings.targets))?));
+        parts.push((
+            "stance_config",
+            checksum(std::slice::from_ref(&settings.stance_config))?,
+        ));
+    }
+    if s.no_stances {
+        // nothing more
+    } else if s.stance_signals == stance::Signals::Lexical {
+        parts.push(("stance_model", "lexical".into()));
+    } else {
+        let dir = settings.stance_model.clone();
+        let weights = match (m.backend, &s.stance_onnx) {
             (BackendKind::Torch, _) => dir.join("model.safetensors"),
             (BackendKind::Onnx, Some(f)) => f.clone(),
             (BackendKind::Onnx, None) => stance::encoder::SentenceEncoder::onnx(&dir)?,
         };
         parts.push((
-            "encoder",
-            checksum(&[weights, dir.join("config.json"), dir.join("tokenizer.json")])?,
-        ));
-        parts.push(("targets", checksum(std::slice::from_ref(&settings.targets))?));
-        parts.push((
-            "stance_config",
-            checksum(std::slice::from_ref(&settings.stance_config))?,
+            "stance_model",
+            checksum(&[
+                weights,
+                dir.join("config.json"),
+                dir.join("tokenizer.json"),
+                dir.join("head.safetensors"),
+            ])?,
         ));
     }
     parts.push((
@@ -75,16 +86,16 @@ pub fn of_annotate(args: &AnnotateArgs, settings: &Settings) -> Result<Run> {
     parts.push((
         "options",
         format!(
-            "schema={SCHEMA_VERSION} backend={:?} device={:?} windows={:?} stride={} max_article_bytes={} stances={} signals={:?} stance_threshold={} keyword_threshold={}",
+            "schema={SCHEMA_VERSION} backend={:?} device={:?} windows={:?} stride={} max_article_bytes={} stances={} statements={} signals={:?} stance_threshold={}",
             m.backend,
             m.device,
             m.windows,
             m.stride,
             args.max_article_bytes,
             !s.no_stances,
+            s.statements,
             s.stance_signals,
-            given(s.stance_threshold),
-            given(s.keyword_threshold)
+            given(s.stance_threshold)
         ),
     ));
     let mut all = Sha256::new();

@@ -57,7 +57,23 @@ pub struct Record {
     pub actors: Vec<Actor>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stances: Option<Vec<Stance>>,
+    /// The attributed sentences (`annotate --statements`), for debugging attribution and for
+    /// building training data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statements: Option<Vec<StatementRecord>>,
     pub model: ModelInfo,
+}
+
+/// One sentence: its span (characters and bytes), its speakers' actor ids (none when no actor is
+/// found to state it) and the targets whose keywords occur in it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatementRecord {
+    pub start: usize,
+    pub end: usize,
+    pub start_byte: usize,
+    pub end_byte: usize,
+    pub speakers: Vec<String>,
+    pub keywords: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -28,8 +28,8 @@ pub struct Settings {
     pub gazetteer: PathBuf,
     /// Stance targets (`--targets`, `$CYBERSTANCE_TARGETS`).
     pub targets: PathBuf,
-    /// Sentence encoder directory (`--encoder`, `$CYBERSTANCE_ENCODER`).
-    pub encoder: PathBuf,
+    /// Stance model directory (`--stance-model`, `$CYBERSTANCE_STANCE_MODEL`).
+    pub stance_model: PathBuf,
     /// Stance decision settings (`$CYBERSTANCE_STANCE_CONFIG`).
     pub stance_config: PathBuf,
     /// Cue words (`$CYBERSTANCE_CUES`).
@@ -51,9 +51,9 @@ impl Settings {
                 stance.and_then(|s| s.targets.as_ref()),
                 crate::stance::targets::default_file,
             ),
-            encoder: flag(
-                stance.and_then(|s| s.encoder.as_ref()),
-                crate::stance::encoder::default_dir,
+            stance_model: flag(
+                stance.and_then(|s| s.stance_model.as_ref()),
+                crate::stance::model::default_dir,
             ),
             stance_config: crate::stance::default_config(),
             cues: crate::stance::cues::default_file(),

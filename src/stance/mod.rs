@@ -1,33 +1,30 @@
 //! Stances: for each article, every (actor, target, stance) with the sentence that shows it.
 //!
 //! 1. [`crate::text::sentences`] splits the text; [`attribution`] finds each sentence's speakers.
-//! 2. [`encoder`] embeds the attributed sentences that need it (all-MiniLM-L6-v2, mean-pooled,
-//!    unit length); the targets' descriptions and exemplars were embedded at start.
-//! 3. A sentence takes every target whose keywords occur in it (the lexical signal). A sentence
-//!    with no keyword of any target is embedded (the encoder runs only on those) and takes its
-//!    most similar target when the cosine (the best of the target's description and exemplars)
-//!    reaches `threshold`. At most `max_targets` per sentence. `--stance-signals both` embeds
-//!    every sentence instead: keyword targets then need `keyword_threshold`, and the model's best
-//!    target joins them. A sentence that restates the one before ("This was echoed by Canada")
-//!    takes that one's targets and stances (unless it has its own, or an opposition cue of its own).
-//!    `--stance-signals` turns either signal off, to measure each.
-//! 4. [`polarity`] reads support / oppose / neutral from cues in the clause naming the target.
-//! 5. One stance per (actor, target) per article: the strongest evidence (a keyword first, then
-//!    the cosine), earliest on ties.
+//! 2. The trained stance model ([`model`], `models/stance-minilm`) reads every attributed sentence:
+//!    its fine-tuned encoder ([`encoder`], any backend) embeds the sentence, and its head scores the
+//!    sentence against every target's description (embedded once, at start) as none / support /
+//!    oppose / neutral. A sentence takes the targets whose calibrated probability reaches
+//!    `threshold` (the model's, chosen on dev; `--stance-threshold`), at most `max_targets`, most
+//!    probable first, each with its most probable polarity. Targets enter only through their
+//!    descriptions, so a vocabulary of one's own (`--targets`) needs no retraining.
+//! 3. A sentence that restates the one before ("This was echoed by Canada") takes that one's
+//!    targets and stances, unless it has its own.
+//! 4. One stance per (actor, target) per article: the most probable evidence, earliest on ties.
 //!
-//! Why keywords first: on the labelled articles, keywords alone score as well as keywords with
-//! the encoder, while embedding every sentence cost as much time as the NER model (seeds x40:
-//! 73% of the text is in attributed sentences, 70% of those have a keyword). The encoder is kept
-//! for what keywords miss.
+//! `--stance-signals lexical` replaces step 2 by the hand-written rules the model superseded
+//! (a target's keywords in the sentence, polarity from the cues of [`polarity`]): no model is
+//! loaded, for comparison and for machines without the model.
 //!
-//! The thresholds come from `models/stance/config.json` (how they were set is written there).
-//! Every word the rules look for is a class of `models/stance/cues.tsv` ([`cues::Cues`], loaded
-//! once per run in `app.rs` and passed on): this file hands `abbreviation` (sentences) and
-//! `contrast` (clauses) to [`crate::text`]; [`attribution`] and [`polarity`] name the ones they read.
+//! `max_targets` comes from `models/stance/config.json`. Every word the rules look for is a class of
+//! `models/stance/cues.tsv` ([`cues::Cues`], loaded once per run in `app.rs` and passed on): this
+//! file hands `abbreviation` (sentences) and `contrast` (clauses) to [`crate::text`];
+//! [`attribution`] and [`polarity`] name the ones they read.
 
 pub mod attribution;
 pub mod cues;
 pub mod encoder;
+pub mod model;
 pub mod polarity;
 pub mod targets;
 
@@ -42,42 +39,29 @@ use crate::actors::Linked;
 use crate::error::{Error, Result};
 use attribution::{Attributor, Statement};
 use cues::Cues;
-use encoder::{cosine, SentenceEncoder};
+use encoder::SentenceEncoder;
+use model::{Head, Verdict};
 pub use polarity::Polarity;
 use targets::{match_words, Target};
 
-/// Which signals decide a target.
+/// What decides a statement's targets and polarity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Signals {
-    /// Keywords where they occur; the encoder's cosine on sentences without any keyword.
+    /// The trained stance model, on every attributed sentence.
     #[default]
-    Cascade,
-    /// The encoder's cosine on every sentence, with keywords lowering the bar.
-    Both,
-    /// The encoder's cosine alone.
     Model,
-    /// Keywords alone.
+    /// Keywords of the targets and polarity cues (the hand-written rules; no model is loaded).
     Lexical,
 }
 
-impl Signals {
-    /// Whether a sentence with these keyword hits (per target) needs its embedding.
-    pub fn embeds(self, keywords: &[bool]) -> bool {
-        match self {
-            Signals::Lexical => false,
-            Signals::Cascade => !keywords.contains(&true),
-            Signals::Both | Signals::Model => true,
-        }
-    }
-}
-
-/// Decision settings (`models/stance/config.json`, overridable from the command line); unknown
-/// keys are errors.
+/// Decision settings: `max_targets` from `models/stance/config.json` (unknown keys are errors),
+/// `threshold` from the stance model's `config.json`, both overridable from the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Params {
+    /// The calibrated probability a sentence needs to take a target.
+    #[serde(skip)]
     pub threshold: f32,
-    pub keyword_threshold: f32,
     pub max_targets: usize,
     #[serde(skip)]
     pub signals: Signals,
@@ -107,12 +91,20 @@ pub struct Found {
     /// Index into the targets.
     pub target: usize,
     pub polarity: Polarity,
-    /// Cosine between the evidence and the target, when the encoder embedded the evidence.
+    /// The model's calibrated probability that the evidence takes a position on the target (none
+    /// with `--stance-signals lexical`).
     pub score: Option<f32>,
     /// A keyword of the target occurs in the evidence.
     pub keyword: bool,
     /// Byte span of the evidence sentence.
     pub evidence: (usize, usize),
+}
+
+/// What the stage finds in one article: its stances, and the attributed sentences they come from.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleStances {
+    pub found: Vec<Found>,
+    pub statements: Vec<Statement>,
 }
 
 /// A target a statement takes, before speakers are attached.
@@ -121,34 +113,41 @@ struct Take {
     target: usize,
     score: Option<f32>,
     keyword: bool,
+    polarity: Polarity,
 }
 
-/// The stance stage: the encoder (one owner) and the rules (shared by the worker threads).
+/// The stance stage: the model (one owner; none with `--stance-signals lexical`) and the rules
+/// (shared by the worker threads).
 pub struct Stancer {
-    encoder: SentenceEncoder,
+    model: Option<(SentenceEncoder, Head)>,
     pub rules: Rules,
 }
 
-/// Targets, their embeddings, cues and settings: everything but the model.
+/// Targets, their vectors, cues and settings: everything but the model.
 pub struct Rules {
     pub targets: Vec<Target>,
     cues: Cues,
-    /// Per target: the embeddings of its description and exemplars.
-    target_vectors: Vec<Vec<Vec<f32>>>,
+    /// Per target: its description's vector from the model's encoder (empty without a model).
+    target_vectors: Vec<Vec<f32>>,
     pub params: Params,
 }
 
 impl Stancer {
-    /// Embeds the targets once.
-    pub fn new(targets: Vec<Target>, cues: Cues, mut encoder: SentenceEncoder, params: Params) -> Result<Self> {
-        let texts: Vec<&str> = targets.iter().flat_map(Target::texts).collect();
-        let mut vectors = encoder.embed(&texts)?.into_iter();
-        let target_vectors = targets
-            .iter()
-            .map(|t| vectors.by_ref().take(t.texts().count()).collect())
-            .collect();
+    /// Embeds the targets' descriptions once.
+    pub fn new(targets: Vec<Target>, cues: Cues, mut model: Option<(SentenceEncoder, Head)>, params: Params) -> Result<Self> {
+        let mut target_vectors = Vec::new();
+        if let Some((encoder, head)) = model.as_mut() {
+            if encoder.width != head.width() {
+                return Err(Error::Model {
+                    dir: model::default_dir(),
+                    problem: format!("the encoder gives {} values, the head reads {}", encoder.width, head.width()),
+                });
+            }
+            let texts: Vec<&str> = targets.iter().map(|t| t.description.as_str()).collect();
+            target_vectors = encoder.embed(&texts)?;
+        }
         Ok(Stancer {
-            encoder,
+            model,
             rules: Rules {
                 targets,
                 cues,
@@ -159,46 +158,50 @@ impl Stancer {
     }
 
     pub fn backend_name(&self) -> &'static str {
-        self.encoder.backend_name()
+        self.model.as_ref().map_or("none", |(e, _)| e.backend_name())
     }
 
-    /// The stances of each article of a chunk, in order.
-    pub fn run(&mut self, docs: &[(&Text, &Linked)]) -> Result<Vec<Vec<Found>>> {
+    /// The stances (and statements) of each article of a chunk, in order.
+    pub fn run(&mut self, docs: &[(&Text, &Linked)]) -> Result<Vec<ArticleStances>> {
         let statements = self.rules.attribute(docs);
         let keywords: Vec<Vec<Vec<bool>>> = docs
             .par_iter()
             .zip(&statements)
             .map(|((t, _), st)| self.rules.keywords(t.text, st))
             .collect();
-        let signals = self.rules.params.signals;
-        let wanted = |kw: &Vec<bool>| signals.embeds(kw);
-        let texts: Vec<&str> = docs
-            .iter()
-            .zip(&statements)
-            .zip(&keywords)
-            .flat_map(|(((t, _), st), kw)| {
-                st.iter()
-                    .zip(kw)
-                    .filter(|(_, kw)| wanted(kw))
-                    .map(move |(s, _)| &t.text[s.span.0..s.span.1])
-            })
-            .collect();
-        let mut embedded = self.encoder.embed(&texts)?.into_iter();
-        let vectors: Vec<Vec<Option<Vec<f32>>>> = keywords
-            .iter()
-            .map(|kw| {
-                kw.iter()
-                    .map(|kw| if wanted(kw) { embedded.next() } else { None })
-                    .collect()
-            })
-            .collect();
+        // the model's verdicts on every target, for every statement of every article
+        let mut verdicts: Vec<Vec<Vec<Verdict>>> = vec![Vec::new(); docs.len()];
+        if let Some((encoder, head)) = self.model.as_mut() {
+            let texts: Vec<&str> = docs
+                .iter()
+                .zip(&statements)
+                .flat_map(|((t, _), st)| st.iter().map(|s| &t.text[s.span.0..s.span.1]))
+                .collect();
+            let vectors = encoder.embed(&texts)?;
+            let targets = &self.rules.target_vectors;
+            let hits = keywords.iter().flatten();
+            let mut all: Vec<Vec<Verdict>> = vectors
+                .par_iter()
+                .zip(hits.collect::<Vec<_>>())
+                .map(|(u, k)| head.verdicts(u, targets, k))
+                .collect();
+            for (v, st) in verdicts.iter_mut().zip(&statements) {
+                let rest = all.split_off(st.len());
+                *v = std::mem::replace(&mut all, rest);
+            }
+        }
         let rules = &self.rules;
-        Ok(docs
+        let found: Vec<Vec<Found>> = docs
             .par_iter()
             .zip(&statements)
             .zip(&keywords)
-            .zip(&vectors)
-            .map(|((((t, _), st), kw), vectors)| rules.article(t.text, st, kw, vectors))
+            .zip(&verdicts)
+            .map(|((((t, _), st), kw), verdicts)| rules.article(t.text, st, kw, verdicts))
+            .collect();
+        Ok(found
+            .into_iter()
+            .zip(statements)
+            .map(|(found, statements)| ArticleStances { found, statements })
             .collect())
     }
 }
@@ -214,61 +217,49 @@ impl Rules {
 
     /// Per statement, per target: whether a keyword of the target occurs in the sentence.
     pub fn keywords(&self, text: &str, statements: &[Statement]) -> Vec<Vec<bool>> {
-        statements
-            .iter()
-            .map(|s| {
-                let words = match_words(&text[s.span.0..s.span.1]);
-                self.targets.iter().map(|t| t.keyword_in(&words)).collect()
-            })
-            .collect()
+        statements.iter().map(|s| self.keywords_in(&text[s.span.0..s.span.1])).collect()
     }
 
-    /// Targets of one statement, from its keyword hits and its embedding (if it was embedded).
-    fn takes(&self, keywords: &[bool], vector: Option<&Vec<f32>>) -> Vec<Take> {
+    /// Per target: whether a keyword of the target occurs in `sentence`.
+    pub fn keywords_in(&self, sentence: &str) -> Vec<bool> {
+        let words = match_words(sentence);
+        self.targets.iter().map(|t| t.keyword_in(&words)).collect()
+    }
+
+    /// Targets of one statement: from the model's verdicts when there are any, else from its
+    /// keyword hits with the polarity cues.
+    fn takes(&self, text: &str, span: (usize, usize), keywords: &[bool], verdicts: Option<&[Verdict]>) -> Vec<Take> {
         let p = &self.params;
-        let scores: Vec<Option<f32>> = (0..self.targets.len())
-            .map(|t| {
-                vector.map(|v| {
-                    self.target_vectors[t]
-                        .iter()
-                        .map(|tv| cosine(v, tv))
-                        .fold(f32::MIN, f32::max)
-                })
-            })
-            .collect();
-        // the model alone vouches for its best target only; keywords can add others
-        let best = (0..scores.len())
-            .filter(|&t| scores[t].is_some())
-            .max_by(|&a, &b| scores[a].partial_cmp(&scores[b]).unwrap_or(std::cmp::Ordering::Equal));
-        let mut takes: Vec<Take> = (0..self.targets.len())
-            .filter_map(|t| {
-                let score = scores[t];
-                let keyword = p.signals != Signals::Model && keywords[t];
-                let model = Some(t) == best && score.is_some_and(|s| s >= p.threshold);
-                let take = match p.signals {
-                    Signals::Cascade => keyword || model,
-                    Signals::Both => model || (keyword && score.is_some_and(|s| s >= p.keyword_threshold)),
-                    Signals::Model => model,
-                    Signals::Lexical => keyword,
-                };
-                take.then_some(Take {
+        let mut takes: Vec<Take> = match verdicts {
+            Some(verdicts) => verdicts
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| v.score >= p.threshold)
+                .map(|(t, v)| Take {
                     target: t,
-                    score,
-                    keyword,
+                    score: Some(v.score),
+                    keyword: keywords[t],
+                    polarity: v.polarity,
                 })
-            })
-            .collect();
-        takes.sort_by(|a, b| {
-            b.keyword
-                .cmp(&a.keyword)
-                .then(b.score.partial_cmp(&a.score).unwrap_or(std::cmp::Ordering::Equal))
-        });
+                .collect(),
+            None => (0..self.targets.len())
+                .filter(|&t| keywords[t])
+                .map(|t| Take {
+                    target: t,
+                    score: None,
+                    keyword: true,
+                    polarity: self.polarity(text, span, t),
+                })
+                .collect(),
+        };
+        // most probable first (stable: target order on ties and without a model)
+        takes.sort_by(|a, b| b.score.partial_cmp(&a.score).unwrap_or(std::cmp::Ordering::Equal));
         takes.truncate(p.max_targets);
         takes
     }
 
-    /// Polarity toward a target: from the cues near its keyword in its clause, else from the
-    /// whole sentence.
+    /// Polarity toward a target from the cues (lexical rules): near its keyword in its clause,
+    /// else from the whole sentence.
     fn polarity(&self, text: &str, span: (usize, usize), target: usize) -> Polarity {
         for (s, e) in crate::text::clauses(text, span, &self.cues.contrast) {
             let words = match_words(&text[s..e]);
@@ -283,50 +274,43 @@ impl Rules {
     }
 
     /// The stances of one article, from its statements, their keyword hits ([`Rules::keywords`])
-    /// and their embeddings (`None` where the encoder did not run).
-    fn article(
-        &self,
-        text: &str,
-        statements: &[Statement],
-        keywords: &[Vec<bool>],
-        vectors: &[Option<Vec<f32>>],
-    ) -> Vec<Found> {
-        // each statement's targets with their polarity
-        let mut decided: Vec<Vec<(Take, Polarity)>> = Vec::with_capacity(statements.len());
+    /// and the model's verdicts (empty without a model).
+    fn article(&self, text: &str, statements: &[Statement], keywords: &[Vec<bool>], verdicts: &[Vec<Verdict>]) -> Vec<Found> {
+        // each statement's targets
+        let mut decided: Vec<Vec<Take>> = Vec::with_capacity(statements.len());
         let mut out: Vec<Found> = Vec::new();
         let mut index: HashMap<(usize, usize), usize> = HashMap::new();
         for (k, st) in statements.iter().enumerate() {
-            let sentence = &text[st.span.0..st.span.1];
-            let own = self.takes(&keywords[k], vectors.get(k).and_then(Option::as_ref));
-            let mine: Vec<(Take, Polarity)> = match st.restates {
+            let own = self.takes(text, st.span, &keywords[k], verdicts.get(k).map(Vec::as_slice));
+            let mine: Vec<Take> = match st.restates {
                 // a restatement ("This was echoed by Belarus") takes the targets and stances of
                 // what it restates, unless it has targets of its own; its own opposition cue wins
                 Some(j) if own.is_empty() => {
-                    let words = match_words(sentence);
+                    let words = match_words(&text[st.span.0..st.span.1]);
                     let words: Vec<&str> = words.iter().map(String::as_str).collect();
                     let opposes = polarity::of_words(&words, &self.cues) == Polarity::Oppose;
                     decided[j]
                         .iter()
-                        .map(|&(t, p)| (t, if opposes { Polarity::Oppose } else { p }))
+                        .map(|&t| Take {
+                            polarity: if opposes { Polarity::Oppose } else { t.polarity },
+                            ..t
+                        })
                         .collect()
                 }
-                _ => own
-                    .into_iter()
-                    .map(|t| (t, self.polarity(text, st.span, t.target)))
-                    .collect(),
+                _ => own,
             };
-            for &(take, polarity) in &mine {
+            for take in &mine {
                 for &actor in &st.speakers {
                     let found = Found {
                         actor,
                         target: take.target,
-                        polarity,
+                        polarity: take.polarity,
                         score: take.score,
                         keyword: take.keyword,
                         evidence: st.span,
                     };
                     match index.get(&(actor, take.target)) {
-                        Some(&i) if (found.keyword, found.score) > (out[i].keyword, out[i].score) => out[i] = found,
+                        Some(&i) if (found.score, found.keyword) > (out[i].score, out[i].keyword) => out[i] = found,
                         Some(_) => {}
                         None => {
                             index.insert((actor, take.target), out.len());
@@ -348,19 +332,7 @@ mod tests {
 
     /// (actor id, target, polarity) of a text, keywords only (no encoder needed).
     fn stances(text: &str) -> Vec<(String, String, Polarity)> {
-        let targets = targets::load(&targets::default_file()).unwrap();
-        let n = targets.len();
-        let rules = Rules {
-            targets,
-            cues: Cues::load(&cues::default_file()).unwrap(),
-            target_vectors: vec![Vec::new(); n],
-            params: Params {
-                threshold: 1.0,
-                keyword_threshold: 0.0,
-                max_targets: 3,
-                signals: Signals::Lexical,
-            },
-        };
+        let rules = rules(Signals::Lexical);
         let linker = Linker::load(&gazetteer::default_dir()).unwrap();
         let linked = linker.link(text, &[]);
         let statements = rules.attribute(&[(&Text::new(text, &rules.cues.abbreviation), &linked)]);
@@ -378,62 +350,73 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn the_cascade_embeds_only_sentences_without_keywords() {
-        assert!(Signals::Cascade.embeds(&[false, false]));
-        assert!(!Signals::Cascade.embeds(&[false, true]));
-        assert!(Signals::Both.embeds(&[false, true]));
-        assert!(Signals::Model.embeds(&[true]));
-        assert!(!Signals::Lexical.embeds(&[false]));
+    fn rules(signals: Signals) -> Rules {
+        Rules {
+            targets: targets::load(&targets::default_file()).unwrap(),
+            cues: Cues::load(&cues::default_file()).unwrap(),
+            target_vectors: Vec::new(),
+            params: Params {
+                threshold: 0.5,
+                max_targets: 2,
+                signals,
+            },
+        }
     }
 
     #[test]
-    fn in_the_cascade_keywords_decide_and_the_model_decides_where_none_occurs() {
-        let targets = targets::load(&targets::default_file()).unwrap();
-        let n = targets.len();
-        // unit vectors: target t points along axis t
-        let axis = |t: usize| (0..n).map(|i| if i == t { 1.0 } else { 0.0 }).collect::<Vec<f32>>();
-        let rules = Rules {
-            target_vectors: (0..n).map(|t| vec![axis(t)]).collect(),
-            targets,
-            cues: Cues::load(&cues::default_file()).unwrap(),
-            params: Params {
-                threshold: 0.7,
-                keyword_threshold: 0.0,
-                max_targets: 3,
-                signals: Signals::Cascade,
-            },
-        };
-        let ci = rules
-            .targets
-            .iter()
-            .position(|t| t.key == "critical_infrastructure_protection")
-            .unwrap();
-        let cb = rules.targets.iter().position(|t| t.key == "capacity_building").unwrap();
-        let text = "Chile said attacks on critical infrastructure are unacceptable. Kenya said it agreed.";
+    fn the_models_verdicts_decide_targets_and_polarity_above_the_threshold() {
+        let rules = rules(Signals::Model);
+        let n = rules.targets.len();
+        let text = "Chile said attacks on critical infrastructure are unacceptable. Kenya said it disagreed.";
         let linker = Linker::load(&gazetteer::default_dir()).unwrap();
         let linked = linker.link(text, &[]);
         let statements = &rules.attribute(&[(&Text::new(text, &rules.cues.abbreviation), &linked)])[0];
         let keywords = rules.keywords(text, statements);
-        assert_eq!(keywords.len(), 2);
-        assert!(keywords[0][ci] && !keywords[1].contains(&true));
-        // the second sentence has no keyword: its embedding (close to capacity-building) decides
-        let mut near_cb = axis(cb);
-        near_cb[ci] = 0.3;
-        let norm = near_cb.iter().map(|x| x * x).sum::<f32>().sqrt();
-        near_cb.iter_mut().for_each(|x| *x /= norm);
-        let found = rules.article(text, statements, &keywords, &[None, Some(near_cb)]);
-        let got: Vec<(&str, usize, Option<f32>, bool)> = found
+        assert_eq!(statements.len(), 2);
+        let verdict = |score: f32, polarity: Polarity| Verdict { score, polarity };
+        let mut first = vec![verdict(0.1, Polarity::Support); n];
+        let mut second = first.clone();
+        // first sentence: three targets above the threshold, at most two kept, most probable first;
+        // the model's polarity, not the cues'
+        first[3] = verdict(0.6, Polarity::Support);
+        first[5] = verdict(0.9, Polarity::Neutral);
+        first[7] = verdict(0.7, Polarity::Oppose);
+        // second sentence (no keyword of the target): the model alone decides it
+        second[9] = verdict(0.55, Polarity::Oppose);
+        let found = rules.article(text, statements, &keywords, &[first, second]);
+        let got: Vec<(&str, usize, Polarity, Option<f32>)> = found
             .iter()
-            .map(|f| (linked.actors[f.actor].id.as_str(), f.target, f.score, f.keyword))
+            .map(|f| (linked.actors[f.actor].id.as_str(), f.target, f.polarity, f.score))
             .collect();
-        assert_eq!(got.len(), 2, "{got:?}");
-        assert_eq!(got[0], ("CHL", ci, None, true));
-        assert_eq!((got[1].0, got[1].1, got[1].3), ("KEN", cb, false));
-        assert!((got[1].2.unwrap() - 1.0 / norm).abs() < 1e-6);
-        // below the threshold the model takes nothing
-        let found = rules.article(text, statements, &keywords, &[None, Some(vec![0.0; n])]);
+        assert_eq!(
+            got,
+            [
+                ("CHL", 5, Polarity::Neutral, Some(0.9)),
+                ("CHL", 7, Polarity::Oppose, Some(0.7)),
+                ("KEN", 9, Polarity::Oppose, Some(0.55)),
+            ]
+        );
+        // below the threshold nothing is taken, keywords or not
+        let low = vec![verdict(0.49, Polarity::Support); n];
+        assert!(rules.article(text, statements, &keywords, &[low.clone(), low]).is_empty());
+    }
+
+    #[test]
+    fn the_most_probable_evidence_wins_for_an_actor_and_target() {
+        let rules = rules(Signals::Model);
+        let n = rules.targets.len();
+        let text = "Chile said the treaty matters. Chile said the treaty matters greatly.";
+        let linker = Linker::load(&gazetteer::default_dir()).unwrap();
+        let linked = linker.link(text, &[]);
+        let statements = &rules.attribute(&[(&Text::new(text, &rules.cues.abbreviation), &linked)])[0];
+        let keywords = rules.keywords(text, statements);
+        let mut a = vec![Verdict { score: 0.0, polarity: Polarity::Support }; n];
+        let mut b = a.clone();
+        a[0] = Verdict { score: 0.6, polarity: Polarity::Support };
+        b[0] = Verdict { score: 0.8, polarity: Polarity::Oppose };
+        let found = rules.article(text, statements, &keywords, &[a, b]);
         assert_eq!(found.len(), 1);
+        assert_eq!((found[0].polarity, found[0].evidence), (Polarity::Oppose, statements[1].span));
     }
 
     fn s(actor: &str, target: &str, p: Polarity) -> (String, String, Polarity) {

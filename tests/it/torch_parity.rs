@@ -2,9 +2,10 @@
 //! `torch`; `scripts/setup.sh --torch` installs libtorch and writes the NER model's fp32 ONNX file).
 //!
 //! - the NER model's logits on every window of the seed articles agree within 1e-3;
-//! - the sentence encoder's hidden states on every sentence of the seed articles agree within 1e-3;
+//! - the stance model's encoder hidden states on every sentence of the seed articles agree within 1e-3;
 //! - `annotate` writes the same JSONL for the seeds with either backend: every field equal, except
-//!   `model.backend` and the `score`s (probabilities and cosines), which agree within 1e-3.
+//!   `model.backend` and the `score`s (entity and stance probabilities), which agree within 1e-3
+//!   (the stance model's head runs in Rust on either backend's pooled vectors).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -24,8 +25,8 @@ fn ner_dir() -> PathBuf {
     repo().join("models/ner-minilm-conll03")
 }
 
-fn encoder_dir() -> PathBuf {
-    repo().join("models/all-minilm-l6-v2")
+fn stance_dir() -> PathBuf {
+    repo().join("models/stance-minilm")
 }
 
 fn seeds() -> Vec<(String, String)> {
@@ -105,8 +106,8 @@ fn ner_logits_agree_with_onnx_fp32_on_every_seed_window() {
 }
 
 #[test]
-fn encoder_hidden_states_agree_with_onnx_fp32_on_seed_sentences() {
-    let dir = encoder_dir();
+fn stance_encoder_hidden_states_agree_with_onnx_fp32_on_seed_sentences() {
+    let dir = stance_dir();
     let tokenizer = TextTokenizer::from_file(&dir.join("tokenizer.json")).unwrap();
     let mut torch = TorchBackend::load(&dir, Network::Encoder, Device::Cpu).unwrap();
     let mut reference = onnx(&dir.join("model.onnx"));
@@ -114,7 +115,7 @@ fn encoder_hidden_states_agree_with_onnx_fp32_on_seed_sentences() {
     for (id, text) in seeds() {
         for line in text.lines().filter(|l| !l.trim().is_empty()).take(12) {
             let mut ids = tokenizer.encode(line).unwrap().ids;
-            ids.truncate(254);
+            ids.truncate(126); // the stance model's max_tokens (128) less [CLS] and [SEP]
             let mut x = ModelInputs::zeros(1, ids.len() + 2, tokenizer.pad as i64);
             x.set_row(0, &ids, &[], tokenizer.cls, tokenizer.sep);
             let (a, b) = (torch.predict(&x).unwrap(), reference.predict(&x).unwrap());
@@ -186,15 +187,15 @@ fn annotate_writes_the_same_jsonl_with_either_backend() {
             .collect()
     };
     let ner = ner_dir().join("model.fp32.onnx");
-    let encoder = encoder_dir().join("model.onnx");
+    let stance = stance_dir().join("model.onnx");
     let torch = run("torch.jsonl", &["--backend", "torch"]);
     let onnx = run(
         "onnx.jsonl",
         &[
             "--onnx",
             ner.to_str().unwrap(),
-            "--encoder-onnx",
-            encoder.to_str().unwrap(),
+            "--stance-onnx",
+            stance.to_str().unwrap(),
         ],
     );
     assert_eq!(torch.len(), 5);

@@ -1,0 +1,249 @@
+#!/usr/bin/env python3
+"""Train the stance model on corpus/domain's train split; select, calibrate and set the threshold on dev.
+
+    .venv/bin/python scripts/model/train_stance.py [--out models/stance-minilm] [--leave-out K1,K2,...]
+
+Data: every sentence of the train articles as the Rust pipeline splits it (`cyberstance annotate
+--statements`), labelled for each of the 27 targets from the gold stances whose evidence overlaps it
+(none / support / oppose / neutral). Model and decision rule: scripts/model/stancelib.py. Recipe:
+all-MiniLM-L6-v2 fine-tuned end to end with the head, AdamW (encoder 5e-5, head 1e-3), warm-up and linear
+decay, batches of 32 sentences of similar length,
+cross-entropy with the stance classes up-weighted, target descriptions re-embedded every step (so
+the encoder learns to place descriptions, which is what a user's own vocabulary relies on).
+Selection: the epoch with the best dev article-level target F1 ((article, target) pairs, speakers
+aside: what the model decides, apart from attribution).
+Calibration: Platt scaling of P(stance) fitted on dev's output stances (correct triple or not);
+the threshold is the one that maximises dev triple F1 end to end with the annotator's speakers.
+
+--leave-out drops those targets from training entirely (not even as negatives) and reports dev
+figures on them alone: how the model does on targets it never saw.
+
+Outputs in --out: model.safetensors (fp16 encoder, the names of the base encoder's file),
+head.safetensors (fp32), config.json, tokenizer.json, model.onnx, model.int8.onnx, metrics.json,
+dev_scores.jsonl (dev probabilities, for the plots of scripts/model/plot_stance.py).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from stancelib import (  # noqa: E402
+    DOMAIN, LABELS, StanceModel, annotate_statements, batch_ids, calibrated, decide, embed_all, encoder_dir,
+    load_tokenizer, probabilities, read_jsonl, read_split, read_targets, score_stances, sentence_labels,
+)
+
+
+def sentence_prf(probs: dict, labels: dict, ids: list[str], targets: list[int], threshold: float = 0.5):
+    """Sentence-level F1 on the given targets: pairs (sentence, target) and triples (with polarity)."""
+    tp = fp = fn = tpt = 0
+    for i in ids:
+        p, y = probs[i], labels[i]
+        for k in range(len(y)):
+            for t in targets:
+                pred = 1.0 - p[k, t, 0] >= threshold
+                gold = y[k][t] != 0
+                if pred and gold:
+                    tp += 1
+                    tpt += int(1 + np.argmax(p[k, t, 1:]) == y[k][t])
+                elif pred:
+                    fp += 1
+                elif gold:
+                    fn += 1
+    f = lambda c: 2 * c / (2 * tp + fp + fn) if tp + fp + fn else 0.0  # noqa: E731
+    return {"pair_f1": f(tp), "triple_f1": (2 * tpt / (2 * tp + fp + fn)) if tp + fp + fn else 0.0,
+            "gold": tp + fn, "predicted": tp + fp}
+
+
+def article_prf(probs: dict, gold: dict, ids: list[str], keys: list[str], targets: list[int], threshold: float = 0.5):
+    """Article-level F1 of (article, target): a target any sentence takes against the gold stances'
+    targets, speakers aside (what the model decides, apart from attribution)."""
+    want = {keys[t] for t in targets}
+    g = {(i, s["target"]) for i in ids for s in gold[i]["stances"] if s["target"] in want}
+    p = {(i, keys[t]) for i in ids for t in targets if len(probs[i]) and (1.0 - probs[i][:, t, 0] >= threshold).any()}
+    tp = len(g & p)
+    return {"article_f1": 2 * tp / (len(g) + len(p)) if g or p else 0.0, "article_gold": len(g), "article_predicted": len(p)}
+
+
+def batches(train: list, size: int, rng: random.Random) -> list[list]:
+    """Shuffled batches of sentences of similar length (less padding), in shuffled order."""
+    order = list(range(len(train)))
+    rng.shuffle(order)
+    out = []
+    for k in range(0, len(order), size * 20):
+        pool = sorted(order[k : k + size * 20], key=lambda i: len(train[i][0]))
+        out += [[train[i] for i in pool[j : j + size]] for j in range(0, len(pool), size)]
+    rng.shuffle(out)
+    return out
+
+
+def fit_platt(scores: np.ndarray, correct: np.ndarray) -> tuple[float, float]:
+    """a, b minimising the log loss of sigmoid(a * logit(score) + b) against `correct`."""
+    z = np.log(np.clip(scores, 1e-6, 1 - 1e-6) / (1 - np.clip(scores, 1e-6, 1 - 1e-6)))
+    zt, yt = torch.tensor(z, dtype=torch.float64), torch.tensor(correct, dtype=torch.float64)
+    ab = torch.tensor([1.0, 0.0], dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.LBFGS([ab], max_iter=200)
+
+    def closure():
+        opt.zero_grad()
+        loss = nn.functional.binary_cross_entropy_with_logits(ab[0] * zt + ab[1], yt)
+        loss.backward()
+        return loss
+
+    opt.step(closure)
+    return float(ab[0]), float(ab[1])
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", type=Path, default=Path("models/stance-minilm"))
+    ap.add_argument("--binary", default="target/release/cyberstance")
+    ap.add_argument("--targets", type=Path, default=Path("models/targets.tsv"))
+    ap.add_argument("--epochs", type=int, default=5)
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--lr", type=float, default=5e-5)
+    ap.add_argument("--head-lr", type=float, default=1e-3)
+    ap.add_argument("--pos-weight", type=float, default=5.0, help="loss weight of the stance classes against none")
+    ap.add_argument("--max-len", type=int, default=128)
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--leave-out", default="", help="comma-separated targets never trained on")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--no-export", action="store_true")
+    args = ap.parse_args()
+    torch.manual_seed(args.seed)
+    random.seed(args.seed)
+    np.random.seed(args.seed)
+    torch.set_num_threads(args.threads)
+    t0 = time.time()
+
+    targets = read_targets(args.targets)
+    keys = [t["key"] for t in targets]
+    left_out = [k for k in args.leave_out.split(",") if k]
+    unknown = set(left_out) - set(keys)
+    if unknown:
+        raise SystemExit(f"--leave-out: unknown targets {sorted(unknown)}")
+    train_t = [i for i, k in enumerate(keys) if k not in left_out]
+    eval_t = [keys.index(k) for k in left_out] or train_t
+
+    split = read_split()
+    gold = read_jsonl(DOMAIN / "gold.jsonl")
+    records = read_jsonl(annotate_statements(args.binary, DOMAIN, Path("target/stance-train/statements.jsonl")))
+    ids = {s: sorted(i for i in records if split.get(i) == s) for s in ("train", "dev")}
+    labels = {i: sentence_labels(records[i], gold[i], keys) for s in ids.values() for i in s}
+    train = [(records[i]["text"][s["start"]:s["end"]], labels[i][k])
+             for i in ids["train"] for k, s in enumerate(records[i]["statements"])]
+    print(f"train: {len(train)} sentences, {sum(int((y[train_t] != 0).any()) for _, y in train)} with a stance;"
+          f" targets trained {len(train_t)}, left out {left_out}", file=sys.stderr)
+
+    from transformers import BertModel
+
+    bert = BertModel.from_pretrained(str(encoder_dir()), add_pooling_layer=False)
+    tok = load_tokenizer(encoder_dir())
+    model = StanceModel(bert)
+    descriptions = [targets[t]["description"] for t in range(len(keys))]
+    d_ids, d_mask = batch_ids(tok, [descriptions[t] for t in train_t], args.max_len)
+    opt = torch.optim.AdamW([
+        {"params": model.bert.parameters(), "lr": args.lr},
+        {"params": model.head.parameters(), "lr": args.head_lr},
+    ], weight_decay=0.01)
+    steps = args.epochs * math.ceil(len(train) / args.batch)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / (0.1 * steps)) * max(0.0, (steps - s) / steps))
+    weight = torch.tensor([1.0] + [args.pos_weight] * 3)
+
+    def dev_probs():
+        v = embed_all(model, tok, descriptions, args.max_len)
+        out = {}
+        for i in ids["dev"]:
+            texts = [records[i]["text"][s["start"]:s["end"]] for s in records[i]["statements"]]
+            out[i] = probabilities(model, embed_all(model, tok, texts, args.max_len), v) if texts else np.zeros((0, len(keys), 4))
+        return out
+
+    best, best_state, history = -1.0, None, []
+    rng = random.Random(args.seed)
+    for epoch in range(args.epochs):
+        model.train()
+        total = 0.0
+        for chunk in batches(train, args.batch, rng):
+            ids_, mask = batch_ids(tok, [t for t, _ in chunk], args.max_len)
+            u = model.embed(ids_, mask)
+            v = model.embed(d_ids, d_mask)
+            logits = model.logits(u, v)
+            y = torch.tensor(np.stack([yy[train_t] for _, yy in chunk]))
+            loss = nn.functional.cross_entropy(logits.reshape(-1, len(LABELS)), y.reshape(-1), weight=weight)
+            opt.zero_grad()
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            total += float(loss) * len(chunk)
+        probs = dev_probs()
+        dev = {**sentence_prf(probs, labels, ids["dev"], eval_t), **article_prf(probs, gold, ids["dev"], keys, eval_t)}
+        history.append({"epoch": epoch + 1, "loss": total / len(train), **dev, "seconds": round(time.time() - t0)})
+        print(json.dumps(history[-1]), file=sys.stderr)
+        if dev["article_f1"] > best:
+            best = dev["article_f1"]
+            best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    model.load_state_dict(best_state)
+    probs = dev_probs()
+
+    # end to end on dev with the annotator's speakers: calibrate, then pick the threshold
+    raw = decide({i: records[i] for i in ids["dev"]}, probs, keys, 0.05)
+    workdir = Path("target/stance-train")
+    report = score_stances(args.binary, gold, records, raw, ids["dev"], workdir / "raw")
+    gold_triples = {(i, g.get("actor_code") or g["actor"].lower(), g["target"], g["stance"])
+                    for i in ids["dev"] for g in gold[i]["stances"]}
+    names = {i: {a["id"]: a for a in records[i]["actors"]} for i in ids["dev"]}
+    scores, correct = [], []
+    for i, stances in raw.items():
+        for s in stances:
+            if keys.index(s["target"]) not in eval_t:
+                continue
+            a = names[i][s["actor"]]
+            who = a.get("code") or a["name"].lower()
+            scores.append(s["score"])
+            correct.append(float((i, who, s["target"], s["stance"]) in gold_triples))
+    a, b = fit_platt(np.array(scores), np.array(correct)) if scores else (1.0, 0.0)
+    sweep = []
+    for thr in np.arange(0.05, 0.96, 0.05):
+        st = decide({i: records[i] for i in ids["dev"]}, probs, keys, float(thr), (a, b))
+        if left_out:
+            st = {i: [s for s in v if s["target"] in left_out] for i, v in st.items()}
+        rep = score_stances(args.binary, {i: {**gold[i], "stances": [g for g in gold[i]["stances"]
+                                                                    if not left_out or g["target"] in left_out]}
+                                          for i in ids["dev"]}, records, st, ids["dev"], workdir / "sweep")
+        sweep.append({"threshold": round(float(thr), 2), **{k: rep["stances"][k] for k in ("triples", "pairs")}})
+    chosen = max(sweep, key=lambda r: (r["triples"]["f1"], -abs(r["threshold"] - 0.5)))
+    print(f"calibration a={a:.3f} b={b:.3f}; threshold {chosen['threshold']}: dev triple F1 "
+          f"{chosen['triples']['f1']:.3f}, pair F1 {chosen['pairs']['f1']:.3f}", file=sys.stderr)
+
+    metrics = {"history": history, "selected_epoch": max(history, key=lambda h: h["article_f1"])["epoch"],
+               "dev_sentence": sentence_prf(probs, labels, ids["dev"], eval_t), "calibration": [a, b],
+               "threshold": chosen["threshold"], "dev_sweep": sweep, "left_out": left_out,
+               "train_sentences": len(train), "seconds": round(time.time() - t0), "args": {k: str(v) for k, v in vars(args).items()}}
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "metrics.json").write_text(json.dumps(metrics, indent=1) + "\n")
+    with open(args.out / "dev_scores.jsonl", "w", encoding="utf-8") as f:
+        for i in ids["dev"]:
+            for k, s in enumerate(records[i]["statements"]):
+                f.write(json.dumps({"id": i, "start": s["start"], "end": s["end"], "speakers": s["speakers"],
+                                    "gold": [int(x) for x in labels[i][k]],
+                                    "p": [[round(float(x), 5) for x in row] for row in probs[i][k]]}) + "\n")
+    if not args.no_export:
+        from export_stance import export
+
+        export(model, args.out, {"calibration": [a, b], "threshold": chosen["threshold"]})
+    print(f"done in {time.time() - t0:.0f} s -> {args.out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
