@@ -91,6 +91,9 @@ pub struct LinkedEntity {
 pub struct Linked {
     pub entities: Vec<LinkedEntity>,
     pub actors: Vec<LinkedActor>,
+    /// The actor the record's metadata names as the speaker of its first-person voice (index into
+    /// `actors`; see [`crate::corpus::Article::speaker`]).
+    pub voice: Option<usize>,
 }
 
 /// Links the entities of articles to actors; cheap to share between threads.

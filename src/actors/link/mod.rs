@@ -277,7 +277,11 @@ impl<'a> Article<'a> {
                 x
             })
             .collect();
-        Linked { entities, actors }
+        Linked {
+            entities,
+            actors,
+            voice: None,
+        }
     }
 
     /// Each actor's id: states by code, bodies and offices by gazetteer id, others by a slug of the
