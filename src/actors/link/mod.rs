@@ -281,6 +281,7 @@ impl<'a> Article<'a> {
             entities,
             actors,
             voice: None,
+            publisher: None,
         }
     }
 

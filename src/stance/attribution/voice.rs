@@ -8,7 +8,8 @@
 //!    Kenya", "EU Statement", "Permanent Mission of Australia"): on the first such line that
 //!    names one, its first state, else its first body or organisation, leaving out the meeting's
 //!    venue after a preposition ("at the Security Council");
-//! 3. the organisation of a masthead (an opinion piece's outlet);
+//! 3. an opinion piece's outlet: the metadata's `publisher` ([`Linked::publisher`]), else the
+//!    organisation of a masthead;
 //! 4. in a delivered statement (an address such as "Mr. President" or "Thank you"), the state
 //!    that names itself as the subject of its sentences most often ("China has always ...").
 //!
@@ -40,7 +41,12 @@ impl Attributor<'_> {
         }
         let body = body.unwrap_or(t.text.len());
         self.header_speaker(t, linked, speaker, body)
-            .or_else(|| self.masthead_outlet(t.text, linked).map(|a| speaker[a]))
+            .or_else(|| {
+                linked
+                    .publisher
+                    .or_else(|| self.masthead_outlet(t.text, linked))
+                    .map(|a| speaker[a])
+            })
             .or_else(|| self.self_named(t, linked, speaker, body))
     }
 

@@ -34,15 +34,16 @@ fn the_voice_given_by_metadata_wins_over_the_text() {
     let t = "Thank you. We support a binding instrument.";
     let mut linked = linker().link(t, &[]);
     assert!(linked.actors.is_empty());
-    linked.actors.push(crate::actors::LinkedActor {
-        id: "NOR".into(),
-        name: "Norway".into(),
-        kind: Kind::State,
-        code: Some("NOR".into()),
-        affiliation: None,
-        mentions: vec![],
+    linked.add_voices(&crate::corpus::Voices {
+        speaker: Some("Norway".into()),
+        speaker_code: Some("NOR".into()),
+        ..Default::default()
     });
-    linked.voice = Some(0);
+    assert_eq!(
+        (linked.actors[0].id.as_str(), linked.actors[0].kind),
+        ("NOR", Kind::State)
+    );
+    assert!(linked.actors[0].mentions.is_empty());
     let got = Attributor { cues: cues() }.statements(&crate::text::Text::new(t, &cues().abbreviation), &linked);
     assert_eq!(got.len(), 2);
     assert!(got.iter().all(|s| s.speakers == [0]));
