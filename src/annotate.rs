@@ -161,7 +161,14 @@ pub fn annotate(
         let linked: Vec<std::result::Result<(usize, Linked), TokenizerError>> = texts
             .par_iter()
             .zip(tagged)
-            .map(|(t, tagged)| tagged.map(|tagged| (tagged.tokens, linker.link_text(t, &tagged.spans))))
+            .zip(&articles)
+            .map(|((t, tagged), article)| {
+                tagged.map(|tagged| {
+                    let mut linked = linker.link_text(t, &tagged.spans);
+                    linked.add_voices(&article.voices());
+                    (tagged.tokens, linked)
+                })
+            })
             .collect();
         // stances of the articles that were tagged
         let mut stances: Vec<Option<ArticleStances>> = vec![None; articles.len()];

@@ -66,6 +66,39 @@ pub struct Article {
     pub id_generated: bool,
 }
 
+/// Who delivered or published an article, from its JSONL metadata (`speaker`, `speaker_code`,
+/// `publisher`, `author`; string fields, others ignored). The fields stay in `meta` as well.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Voices {
+    /// The speaker of a statement: a name ("Kenya", "UNODC") ...
+    pub speaker: Option<String>,
+    /// ... and/or an id: an ISO 3166-1 alpha-3 code ("KEN") or an organisation's actor id.
+    pub speaker_code: Option<String>,
+    /// The outlet or organisation that published the page.
+    pub publisher: Option<String>,
+    /// The author (a person); an opinion piece's own voice is still its publisher's.
+    pub author: Option<String>,
+}
+
+impl Article {
+    /// The metadata fields that say who speaks ([`Voices`]); blank strings count as absent.
+    pub fn voices(&self) -> Voices {
+        let field = |k: &str| {
+            self.meta
+                .get(k)
+                .and_then(|raw| serde_json::from_str::<String>(raw.get()).ok())
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+        };
+        Voices {
+            speaker: field("speaker"),
+            speaker_code: field("speaker_code"),
+            publisher: field("publisher"),
+            author: field("author"),
+        }
+    }
+}
+
 const BOM: &str = "\u{feff}";
 /// Largest record read by default (`--max-article-bytes`): a news article is well under 100 kB, so
 /// anything this large is a data dump or a broken export, and would hold up the whole batch.
@@ -462,6 +495,34 @@ mod tests {
         assert_eq!(ok.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), ["z", "b"]);
         assert!(ok[0].bom_removed && ok[0].text == "Z text");
         assert!(matches!(items[2], Err(RecordError::InvalidUtf8 { byte_offset: 4, .. })));
+    }
+
+    #[test]
+    fn speaker_and_publisher_fields_are_read_and_kept_in_meta() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(
+            dir.path(),
+            "v.jsonl",
+            b"{\"id\":\"a\",\"text\":\"t\",\"speaker\":\"Kenya\",\"speaker_code\":\"KEN\",\"author\":\" \",\"x\":[1]}\n\
+              {\"id\":\"b\",\"text\":\"t\",\"publisher\":\"NetMag\",\"speaker\":3}\n",
+        );
+        let items: Vec<Article> = Corpus::new(&[p]).map(Result::unwrap).collect();
+        let v = items[0].voices();
+        assert_eq!(
+            (v.speaker.as_deref(), v.speaker_code.as_deref()),
+            (Some("Kenya"), Some("KEN"))
+        );
+        assert_eq!(v.author, None, "blank is absent");
+        assert_eq!(
+            items[0].meta.keys().collect::<Vec<_>>(),
+            ["speaker", "speaker_code", "author", "x"]
+        );
+        let v = items[1].voices();
+        assert_eq!(
+            (v.publisher.as_deref(), v.speaker),
+            (Some("NetMag"), None),
+            "a number is no speaker"
+        );
     }
 
     #[test]

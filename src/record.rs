@@ -6,6 +6,8 @@
 //!  "id": "003_99c002cf2c6bae32",            // from the input (file stem, or the JSONL `id`)
 //!  "text": "Pakistan seeks steps ...",       // the article text as read (BOM removed)
 //!  "meta": {"url": "..."},                   // other JSONL fields, byte for byte, in order; omitted if none
+//!                                            // (`speaker`, `speaker_code`, `publisher` also set the voice:
+//!                                            // `corpus::Voices`)
 //!  "bom_removed": true,                      // only present when a UTF-8 BOM was stripped
 //!  "entities": [{"start": 0, "end": 8,       // Unicode code points into `text`, end exclusive
 //!                "start_byte": 0, "end_byte": 8,   // the same span in UTF-8 bytes

@@ -91,6 +91,57 @@ pub struct LinkedEntity {
 pub struct Linked {
     pub entities: Vec<LinkedEntity>,
     pub actors: Vec<LinkedActor>,
+    /// The actor the record's metadata names as the speaker of its first-person voice (index into
+    /// `actors`; see [`Linked::add_voices`]).
+    pub voice: Option<usize>,
+    /// The actor the record's metadata names as its publisher (an opinion piece's outlet).
+    pub publisher: Option<usize>,
+}
+
+impl Linked {
+    /// Takes the speaker and publisher of the record's metadata ([`crate::corpus::Voices`]): the
+    /// actor of the article with that code or id (case-insensitive) or name, else a new actor
+    /// without mentions (a state when the code is three capital letters, else an organisation;
+    /// a speaker known only from the page is still an actor, corpus/README.md).
+    pub fn add_voices(&mut self, v: &crate::corpus::Voices) {
+        if v.speaker.is_some() || v.speaker_code.is_some() {
+            self.voice = Some(self.actor_for(v.speaker.as_deref(), v.speaker_code.as_deref()));
+        }
+        if let Some(p) = &v.publisher {
+            self.publisher = Some(self.actor_for(Some(p), None));
+        }
+    }
+
+    fn actor_for(&mut self, name: Option<&str>, code: Option<&str>) -> usize {
+        let fold = |s: &str| {
+            s.chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_lowercase)
+                .collect::<String>()
+        };
+        let found = self.actors.iter().position(|a| {
+            code.is_some_and(|c| {
+                a.id.eq_ignore_ascii_case(c) || a.code.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(c))
+            }) || (code.is_none() && name.is_some_and(|n| fold(&a.name) == fold(n)))
+        });
+        if let Some(a) = found {
+            return a;
+        }
+        let state = code.filter(|c| c.len() == 3 && c.chars().all(|x| x.is_ascii_uppercase()));
+        let name = name.or(code).unwrap_or_default().to_string();
+        self.actors.push(LinkedActor {
+            id: state.map_or_else(
+                || code.map_or_else(|| link::slug(&name), str::to_string),
+                str::to_string,
+            ),
+            kind: if state.is_some() { Kind::State } else { Kind::Org },
+            code: state.map(str::to_string),
+            name,
+            affiliation: None,
+            mentions: Vec::new(),
+        });
+        self.actors.len() - 1
+    }
 }
 
 /// Links the entities of articles to actors; cheap to share between threads.

@@ -40,6 +40,14 @@ pub struct Cues {
     pub role_preposition: HashSet<String>,
     pub conjunction: HashSet<String>,
     pub list_link: HashSet<String>,
+    /// The voice of a statement (`attribution::voice`): offices of a state, header lines, venues,
+    /// addresses of a delivered statement.
+    pub state_office: HashSet<String>,
+    pub head_role: HashSet<String>,
+    pub statement_cue: Phrases,
+    pub venue_preposition: HashSet<String>,
+    pub determiner: HashSet<String>,
+    pub statement_address: Phrases,
 }
 
 /// Phrases of one or more words, matched on lower-case word sequences.
@@ -116,9 +124,16 @@ impl Cues {
                         "role_preposition" => &mut c.role_preposition,
                         "conjunction" => &mut c.conjunction,
                         "list_link" => &mut c.list_link,
-                        "anaphor" | "oppose" | "neutral" | "threat" | "framing" => {
+                        "state_office" => &mut c.state_office,
+                        "head_role" => &mut c.head_role,
+                        "venue_preposition" => &mut c.venue_preposition,
+                        "determiner" => &mut c.determiner,
+                        "anaphor" | "oppose" | "neutral" | "threat" | "framing" | "statement_cue"
+                        | "statement_address" => {
                             let phrases = match name {
                                 "anaphor" => &mut c.anaphor,
+                                "statement_cue" => &mut c.statement_cue,
+                                "statement_address" => &mut c.statement_address,
                                 "oppose" => &mut c.oppose,
                                 "threat" => &mut c.threat,
                                 "framing" => &mut c.framing,

@@ -277,7 +277,12 @@ impl<'a> Article<'a> {
                 x
             })
             .collect();
-        Linked { entities, actors }
+        Linked {
+            entities,
+            actors,
+            voice: None,
+            publisher: None,
+        }
     }
 
     /// Each actor's id: states by code, bodies and offices by gazetteer id, others by a slug of the

@@ -16,7 +16,7 @@ const ATTRIBUTION_WORDS: usize = 6;
 const QUOTE_SENTENCES: usize = 4;
 
 /// Times the author must say "we"/"I" outside quotes for an article to be an opinion piece.
-const OPINION_FIRST_PERSON: usize = 2;
+pub(super) const OPINION_FIRST_PERSON: usize = 2;
 
 /// The statements of an article from what each sentence says of itself: its own speakers, else
 /// those of a quotation's attribution after it, else the last speaker continued, else the outlet.
@@ -89,9 +89,11 @@ fn quotation_speakers(infos: &[Info], i: usize) -> Vec<usize> {
 }
 
 impl Attributor<'_> {
-    /// The outlet, when the article is an opinion piece with a masthead.
-    pub(super) fn opinion_outlet(&self, text: &str, sentences: &[(usize, usize)], linked: &Linked) -> Option<usize> {
+    /// How often the author says "we"/"our"/"I" outside quotations, and where the first sentence
+    /// that does so starts (the body of a statement, after its header lines).
+    pub(super) fn first_person(&self, text: &str, sentences: &[(usize, usize)]) -> (usize, Option<usize>) {
         let mut first_person = 0;
+        let mut body = None;
         // the quotation state runs across sentences; a paragraph break ends it
         let mut quoted = false;
         let mut prev_end = 0;
@@ -120,13 +122,16 @@ impl Attributor<'_> {
                 };
                 if !quoted && counts {
                     first_person += 1;
+                    body.get_or_insert(s);
                 }
                 previous = w;
             }
         }
-        if first_person < OPINION_FIRST_PERSON {
-            return None;
-        }
+        (first_person, body)
+    }
+
+    /// The outlet of an opinion piece: an organisation in its masthead.
+    pub(super) fn masthead_outlet(&self, text: &str, linked: &Linked) -> Option<usize> {
         let (start, line_end) = crate::text::masthead(text)?;
         linked.actors.iter().position(|a| {
             matches!(a.kind, Kind::Org | Kind::Igo) && a.mentions.iter().any(|&(s, e)| s >= start && e <= line_end)

@@ -19,12 +19,15 @@
 //! - continuation: a sentence with no speaker of its own continues the last speaker of its
 //!   paragraph (unless another actor opens it), and a paragraph that is all quotation continues
 //!   the last speaker before it;
-//! - an opinion piece's own voice: when the author writes "we"/"our"/"I" outside quotations at
-//!   least twice, the article is an opinion piece, and sentences with no other speaker are the
-//!   outlet's, when a masthead (a short first line holding an organisation) names it.
+//! - an article's own voice ([`voice`]): an official statement's first-person voice is the
+//!   state or organisation that delivers it (given by the record's metadata, named in a header
+//!   line, or naming itself in a delivered statement), an opinion piece's is its outlet (a
+//!   masthead's organisation); sentences with no other speaker are that voice's.
 //!
-//! A person speaks for the state they are affiliated with (a representative for their country);
-//! other people, bodies, organisations and groups speak for themselves. A mention that is only
+//! A person speaks for the state they are affiliated with (a representative for their country),
+//! the head or spokesperson of an intergovernmental body for that body, an office of a state
+//! ("Permanent Mission of Kenya") for the state; other people, bodies, organisations and groups
+//! speak for themselves ([`speaker_of`]). A mention that is only
 //! the object of a sentence ("X was attacked", "talks between X and Y continued", "attacks by X")
 //! is no speaker, nor is one inside what another speaker reports ("Chile suggested that the OEWG
 //! could ...": the OEWG is not a speaker).
@@ -33,8 +36,9 @@
 //! that sentence's targets.
 //!
 //! Files: `sentence` (a sentence's word tokens, headings, quotation marks), `speakers` (the
-//! explicit patterns of one sentence), `continuation` (sentences without a speaker of their own,
-//! and the opinion piece's voice); this one joins them over an article. The words the patterns
+//! explicit patterns of one sentence), `continuation` (sentences without a speaker of their own),
+//! `voice` (the article's own voice); this one joins them over an article and reads
+//! `state_office` and `head_role` (who speaks for whom). The words the patterns
 //! look for are classes of `models/stance/cues.tsv` (`Attributor::cues`, loaded once per run):
 //! `speakers` and `continuation` name the ones they read; `sentence` reads none.
 
@@ -43,6 +47,7 @@ mod sentence;
 mod speakers;
 #[cfg(test)]
 mod tests;
+mod voice;
 
 use crate::text::Text;
 use std::collections::HashMap;
@@ -79,23 +84,92 @@ struct Info {
     words: usize,
 }
 
-/// The speakers' mentions, sorted, with people resolved to their state (a person affiliated with a
-/// state speaks for it; every other actor for itself): the actor of each is its speaker.
-fn speaker_mentions(linked: &Linked) -> Vec<MentionAt> {
-    let states: HashMap<&str, usize> = linked
-        .actors
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| a.kind == Kind::State)
-        .map(|(i, a)| (a.id.as_str(), i))
-        .collect();
+/// Who speaks for each actor (indices into [`Linked::actors`]): a person for the state they are
+/// affiliated with (a representative for their country), the head or spokesperson of an
+/// intergovernmental body for it (a `head_role` word among the four before a mention or the
+/// six after it: "Secretary-General António Guterres", "X, the UNODC Executive Director"; an
+/// office named for its body, "the UN Secretary-General", for that body when the article names
+/// it), an office of a state ("Permanent Mission of Kenya", "Ministry of Foreign Affairs of
+/// Japan": a `state_office` word in its name and a state named inside it, or named as one of the
+/// state's mentions) for that state; every
+/// other actor for itself (staff of a body, companies' executives, academics).
+fn speaker_of(t: &Text, linked: &Linked, cues: &Cues) -> Vec<usize> {
+    let actors = &linked.actors;
+    let index: HashMap<&str, usize> = actors.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
+    let name_words = |a: usize| -> Vec<String> {
+        crate::text::segments(&actors[a].name)
+            .map(|(_, w)| w.to_lowercase())
+            .filter(|w| !w.trim().is_empty())
+            .collect()
+    };
+    // a state named inside an office's mention
+    let office_state = |a: usize| -> Option<usize> {
+        let actor = &actors[a];
+        let office = name_words(a).iter().any(|w| cues.state_office.contains(w));
+        if !office || !matches!(actor.kind, Kind::Org | Kind::Igo) {
+            return None;
+        }
+        let name = format!(" {} ", name_words(a).join(" "));
+        actors.iter().position(|s| {
+            s.kind == Kind::State
+                && s.mentions.iter().any(|&(ms, me)| {
+                    actor
+                        .mentions
+                        .iter()
+                        .any(|&(os, oe)| os <= ms && me <= oe && (os, oe) != (ms, me))
+                        || name.contains(&format!(" {} ", t.text[ms..me].to_lowercase()))
+                })
+        })
+    };
+    let own = |a: usize| -> usize {
+        match actors[a].kind {
+            Kind::State | Kind::Igo => a,
+            _ => office_state(a).unwrap_or(a),
+        }
+    };
+    // a head_role word near one of the person's mentions, or in their name (an office)
+    let heads = |a: usize| -> bool {
+        name_words(a).iter().any(|w| cues.head_role.contains(w))
+            || actors[a].mentions.iter().any(|&(s, e)| {
+                let before = t.words_in((0, s));
+                let after = t.words_in((e, t.text.len()));
+                before
+                    .iter()
+                    .rev()
+                    .take(4)
+                    .chain(after.iter().take(6))
+                    .any(|w| cues.head_role.contains(&w.lower))
+            })
+    };
+    (0..actors.len())
+        .map(|a| {
+            if actors[a].kind != Kind::Person {
+                return own(a);
+            }
+            let affiliated = actors[a]
+                .affiliation
+                .as_deref()
+                .and_then(|aff| index.get(aff))
+                .map(|&b| own(b));
+            match affiliated {
+                Some(b) if actors[b].kind == Kind::State => b,
+                Some(b) if actors[b].kind == Kind::Igo && heads(a) => b,
+                // an office named for its body ("UN Secretary-General")
+                None if heads(a) => name_words(a)
+                    .iter()
+                    .find_map(|w| index.get(w.as_str()).copied().filter(|&b| actors[b].kind == Kind::Igo))
+                    .unwrap_or(a),
+                _ => a,
+            }
+        })
+        .collect()
+}
+
+/// The speakers' mentions, sorted, each with the actor that speaks for it ([`speaker_of`]).
+fn speaker_mentions(linked: &Linked, speaker: &[usize]) -> Vec<MentionAt> {
     let mut v: Vec<MentionAt> = Vec::new();
     for (a, actor) in linked.actors.iter().enumerate() {
-        let speaker = match (&actor.kind, &actor.affiliation) {
-            (Kind::Person, Some(aff)) => states.get(aff.as_str()).copied().unwrap_or(a),
-            _ => a,
-        };
-        v.extend(actor.mentions.iter().map(|&(s, e)| MentionAt::new(s, e, speaker)));
+        v.extend(actor.mentions.iter().map(|&(s, e)| MentionAt::new(s, e, speaker[a])));
     }
     // nested mentions ("ODA" inside "the head of the ODA"): the outer one speaks
     v.sort_unstable_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
@@ -115,9 +189,10 @@ pub struct Attributor<'c> {
 impl Attributor<'_> {
     /// The statements of an article: every sentence of its text layer that has a speaker.
     pub fn statements(&self, t: &Text, linked: &Linked) -> Vec<Statement> {
-        let (text, sentences) = (t.text, &t.sentences);
-        let mentions = speaker_mentions(linked);
-        let outlet = self.opinion_outlet(text, sentences, linked);
+        let text = t.text;
+        let speaker = speaker_of(t, linked, self.cues);
+        let mentions = speaker_mentions(linked, &speaker);
+        let outlet = self.voice(t, linked, &speaker);
         // first what each sentence says of itself
         let infos = self.infos(t, &mentions);
         // then continuation, quotations whose speaker comes after them, and the author's voice

@@ -14,6 +14,13 @@ use crate::actors::MentionAt;
 /// Bytes an apposition between a subject and its verb may take.
 const APPOSITION_REACH: usize = 160;
 
+/// Words from a passive participle to its "by", the participle included ("raised once again by").
+const PARTICIPLE_REACH: usize = 4;
+
+/// Role words a framing or an inverted verb may name before "of" and the state ("said the
+/// permanent representative of India").
+const ROLE_WORDS: usize = 3;
+
 impl Attributor<'_> {
     /// Speakers named in one sentence by the explicit patterns.
     pub(super) fn speakers(&self, st: &Sentence, here: &[MentionAt]) -> Vec<usize> {
@@ -41,17 +48,16 @@ impl Attributor<'_> {
         let mut framing = false;
         for i in 0..st.toks.len() {
             let w = st.word(i);
-            // a participle right before "by" ("echoed by", "was highlighted by"), perhaps with an
-            // adverb or particle between ("strongly supported by", "put forward by")
+            // a participle right before "by" ("echoed by", "was highlighted by"), perhaps with
+            // adverbs, modifiers or a particle between
             let participle = |v: &str| {
                 (c.report_verb.contains(v) && (v.ends_with("ed") || v.ends_with('d'))) || c.passive_verb.contains(v)
             };
+            // ("strongly supported by", "put forward by", "raised once again by")
+            let between = |v: &str| v.ends_with("ly") || c.verb_particle.contains(v) || c.verb_modifier.contains(v);
             let after_by = c.agent_preposition.contains(w)
-                && i >= 1
-                && (participle(st.word(i - 1))
-                    || (i >= 2
-                        && participle(st.word(i - 2))
-                        && (st.word(i - 1).ends_with("ly") || c.verb_particle.contains(st.word(i - 1)))));
+                && (1..=PARTICIPLE_REACH.min(i))
+                    .any(|k| participle(st.word(i - k)) && (i - k + 1..i).all(|j| between(st.word(j))));
             // "..., said Russia", "“...,” said the EU"
             let inverted = c.report_verb.contains(w)
                 && i >= 1
@@ -196,7 +202,17 @@ impl Attributor<'_> {
     }
 
     /// The speakers of a list of mentions starting at token `i` ("Canada, Chile, and Colombia").
-    fn list_at(&self, st: &Sentence, here: &[MentionAt], i: usize) -> Vec<usize> {
+    fn list_at(&self, st: &Sentence, here: &[MentionAt], mut i: usize) -> Vec<usize> {
+        let c = self.cues;
+        // "the representative of India", "the permanent representative of the Russian Federation"
+        let mut j = i + usize::from(c.article.contains(st.word(i)));
+        let roles_from = j;
+        while j < roles_from + ROLE_WORDS && c.speaker_role.contains(st.word(j)) {
+            j += 1;
+        }
+        if j > roles_from && c.role_preposition.contains(st.word(j)) {
+            i = j + 1;
+        }
         let Some(first) = st.toks.get(i).map(|t| t.seg_start) else {
             return Vec::new();
         };

@@ -3,6 +3,7 @@
 
 mod continuation;
 mod patterns;
+mod voice;
 
 use super::*;
 use crate::actors::{gazetteer, Linker};

@@ -74,3 +74,16 @@ fn mentioned_attacked_or_reported_actors_are_not_speakers() {
     let got = attribute(t, &[("UN Security Council", "ORG")]);
     assert_eq!(speakers(&got), [vec!["CHL"], vec!["PAK"]]);
 }
+
+#[test]
+fn agents_after_modifiers_lists_among_others_and_inverted_roles() {
+    let t = "The need for a treaty was raised once again by Bolivia and Nepal. \
+             The point was raised by Ghana, Fiji, Peru and Chad, among others. \
+             Norms remain essential, said the permanent representative of Uruguay.";
+    let got = attribute(t, &[]);
+    assert_eq!(
+        speakers(&got),
+        [vec!["BOL", "NPL"], vec!["GHA", "FJI", "PER", "TCD"], vec!["URY"]],
+        "{got:?}"
+    );
+}
