@@ -8,6 +8,7 @@ overall figures, entities by label, stances by target, and entities and stances 
         [--binary target/release/cyberstance]
 
 Only the splits asked for are scored (dev while tuning; test once, at the end of an issue).
+`--min KEY=VALUE` makes it a gate on the first split (scripts/test.sh gates dev this way).
 """
 
 import argparse
@@ -56,6 +57,9 @@ def main():
     ap.add_argument("pred", type=Path)
     ap.add_argument("--splits", nargs="+", default=["dev"], choices=["train", "dev", "test"])
     ap.add_argument("--binary", default="target/release/cyberstance")
+    ap.add_argument("--min", action="append", default=[], metavar="KEY=VALUE",
+                    help="fail (exit 1) when a figure of the first split's report is below VALUE, "
+                         "e.g. stances.triples.f1=0.6 (the keys of `cyberstance eval --json`); repeatable")
     args = ap.parse_args()
     split = dict(l.rstrip("\n").split("\t")[:2] for l in open(DOMAIN / "split.tsv", encoding="utf-8")
                  if not l.startswith(("#", "id\t")) and l.strip())
@@ -104,6 +108,16 @@ def main():
             cells.append(f"{f1(c['ec'], c['ea'], c['ep']):.3f} / {f1(c['tc'], c['tp'], c['ts']):.3f} ({c['n']})"
                          if c["n"] else "-")
         print(f"| {g} | " + " | ".join(cells) + " |")
+    failed = []
+    for gate in args.min:
+        key, _, value = gate.partition("=")
+        x = reports[args.splits[0]]
+        for part in key.split("."):
+            x = x[part]
+        if x < float(value):
+            failed.append(f"{args.splits[0]} {key} = {x:.4f} < {value}")
+    if failed:
+        raise SystemExit("below the floor: " + "; ".join(failed))
 
 
 if __name__ == "__main__":

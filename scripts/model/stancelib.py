@@ -5,7 +5,8 @@ the vocabulary, says whether the sentence takes a position on it and with which 
 
     u   = unit(mean-pool(encoder(sentence)))          the fine-tuned all-MiniLM-L6-v2
     v_t = unit(mean-pool(encoder(description of t)))  the same encoder, once per target at start
-    logits(t) = W2 . gelu(W1 . [u, v_t, u * v_t] + b1) + b2      4 classes: none, support, oppose, neutral
+    k_t = 1 if a keyword of t occurs in the sentence, else 0       (the lexical signal, as a feature)
+    logits(t) = W2 . gelu(W1 . [u, v_t, u * v_t, k_t] + b1) + b2      4 classes: none, support, oppose, neutral
 
 Targets enter only through their descriptions, so a vocabulary given with `--targets FILE` works
 without retraining. `src/stance/model.rs` computes the same head on the pooled vectors, whatever the
@@ -78,37 +79,97 @@ def sentence_labels(record: dict, gold: dict, keys: list[str]) -> list[np.ndarra
 
 
 class StanceModel(nn.Module):
-    def __init__(self, bert, hidden: int = 256):
+    """The encoder (its lower layers frozen: `train_layers` on top are trained) and the head."""
+
+    def __init__(self, bert, hidden: int = 256, train_layers: int = 2):
         super().__init__()
         self.bert = bert
+        self.split = bert.config.num_hidden_layers - train_layers
+        for p in bert.embeddings.parameters():
+            p.requires_grad = False
+        for layer in bert.encoder.layer[: self.split]:
+            for p in layer.parameters():
+                p.requires_grad = False
         h = bert.config.hidden_size
-        self.head = nn.Sequential(nn.Linear(3 * h, hidden), nn.GELU(), nn.Linear(hidden, len(LABELS)))
+        self.head = nn.Sequential(nn.Linear(3 * h + 1, hidden), nn.GELU(), nn.Linear(hidden, len(LABELS)))
 
-    def embed(self, ids, mask):
-        x = self.bert(input_ids=ids, attention_mask=mask).last_hidden_state
-        m = mask.unsqueeze(-1).to(x.dtype)
-        v = (x * m).sum(1) / m.sum(1).clamp(min=1)
+    @staticmethod
+    def _mask(mask):
+        return (1.0 - mask[:, None, None, :].float()) * torch.finfo(torch.float32).min
+
+    @torch.no_grad()
+    def lower(self, ids, mask):
+        """Hidden states after the frozen layers (what training caches)."""
+        x = self.bert.embeddings(input_ids=ids)
+        m = self._mask(mask)
+        for layer in self.bert.encoder.layer[: self.split]:
+            x = layer(x, attention_mask=m)[0]
+        return x
+
+    def upper(self, x, mask):
+        """The trained layers, then mean pooling over the mask and unit length."""
+        m = self._mask(mask)
+        for layer in self.bert.encoder.layer[self.split :]:
+            x = layer(x, attention_mask=m)[0]
+        w = mask.unsqueeze(-1).to(x.dtype)
+        v = (x * w).sum(1) / w.sum(1).clamp(min=1)
         return nn.functional.normalize(v, dim=-1)
 
-    def logits(self, u, v):
-        """u [B, H] statements, v [T, H] targets -> [B, T, 4]."""
+    def embed(self, ids, mask):
+        return self.upper(self.lower(ids, mask), mask)
+
+    def logits(self, u, v, k):
+        """u [B, H] statements, v [T, H] targets, k [B, T] keyword hits -> [B, T, 4]."""
         b, t = u.shape[0], v.shape[0]
         uu = u.unsqueeze(1).expand(b, t, -1)
         vv = v.unsqueeze(0).expand(b, t, -1)
-        return self.head(torch.cat([uu, vv, uu * vv], dim=-1))
+        return self.head(torch.cat([uu, vv, uu * vv, k.unsqueeze(-1).to(u.dtype)], dim=-1))
 
 
 def batch_ids(tok, texts: list[str], max_len: int):
+    """Token ids with [CLS] and [SEP], cut to max_len, padded to the longest: ids and mask [B, S]."""
     enc = [tok.encode(t).ids[: max_len - 2] for t in texts]
-    cls, sep, pad = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]"), tok.token_to_id("[PAD]")
+    cls, sep, pad_id = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]"), tok.token_to_id("[PAD]")
     seq = max(len(e) for e in enc) + 2
-    ids = torch.full((len(texts), seq), pad, dtype=torch.long)
+    ids = torch.full((len(texts), seq), pad_id, dtype=torch.long)
     mask = torch.zeros((len(texts), seq), dtype=torch.long)
     for i, e in enumerate(enc):
         row = [cls, *e, sep]
         ids[i, : len(row)] = torch.tensor(row)
         mask[i, : len(row)] = 1
     return ids, mask
+
+
+def pad(rows: list[torch.Tensor]):
+    """Cached hidden states [len, H] of several texts -> [B, S, H] and the mask [B, S]."""
+    seq = max(r.shape[0] for r in rows)
+    x = torch.zeros((len(rows), seq, rows[0].shape[1]))
+    mask = torch.zeros((len(rows), seq), dtype=torch.long)
+    for i, r in enumerate(rows):
+        x[i, : r.shape[0]] = r
+        mask[i, : r.shape[0]] = 1
+    return x, mask
+
+
+@torch.no_grad()
+def cache_lower(model: StanceModel, tok, texts: list[str], max_len: int, batch: int = 64) -> list[torch.Tensor]:
+    """Each text's hidden states after the frozen layers, unpadded."""
+    model.eval()
+    out = [None] * len(texts)
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    for k in range(0, len(order), batch):
+        idx = order[k : k + batch]
+        ids, mask = batch_ids(tok, [texts[i] for i in idx], max_len)
+        x = model.lower(ids, mask)
+        for row, i in enumerate(idx):
+            out[i] = x[row, : int(mask[row].sum())].clone()
+    return out
+
+
+def keyword_hits(statement: dict, keys: list[str]) -> np.ndarray:
+    """1 for each target whose keywords occur in the sentence (`annotate --statements`)."""
+    hit = set(statement.get("keywords", []))
+    return np.array([1.0 if k in hit else 0.0 for k in keys], dtype=np.float32)
 
 
 @torch.no_grad()
@@ -124,9 +185,9 @@ def embed_all(model: StanceModel, tok, texts: list[str], max_len: int, batch: in
 
 
 @torch.no_grad()
-def probabilities(model: StanceModel, u: torch.Tensor, v: torch.Tensor) -> np.ndarray:
+def probabilities(model: StanceModel, u: torch.Tensor, v: torch.Tensor, k: np.ndarray) -> np.ndarray:
     """[B, T, 4] class probabilities."""
-    return torch.softmax(model.logits(u, v), dim=-1).numpy()
+    return torch.softmax(model.logits(u, v, torch.tensor(k)), dim=-1).numpy()
 
 
 def decide(records: dict, probs: dict, keys: list[str], threshold: float, calibration=(1.0, 0.0)) -> dict:

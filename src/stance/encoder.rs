@@ -1,7 +1,8 @@
-//! Sentence embeddings: all-MiniLM-L6-v2 through any [`Backend`], mean-pooled over the attention
-//! mask and L2-normalised, as sentence-transformers computes them (checked to 1e-4 by
-//! `scripts/check/check_encoder.py`). Texts longer than `max_tokens` (256, the model's setting) are
-//! cut, as sentence-transformers cuts them.
+//! Sentence embeddings through any [`Backend`]: a BERT encoder's hidden states mean-pooled over
+//! the attention mask and L2-normalised, as sentence-transformers computes them. The stance
+//! model's encoder (a fine-tuned all-MiniLM-L6-v2, `models/stance-minilm`) runs here; so can the
+//! base all-MiniLM-L6-v2 that `scripts/setup.sh` builds (checked against sentence-transformers to
+//! 1e-4 by `scripts/check/check_encoder.py`). Texts longer than the directory's `max_tokens` are cut.
 
 use std::path::{Path, PathBuf};
 
@@ -11,11 +12,6 @@ use serde::Deserialize;
 use crate::backend::{ModelInputs, Pool};
 use crate::error::{Error, Result};
 use crate::tokenize::TextTokenizer;
-
-/// `models/all-minilm-l6-v2`, or `$CYBERSTANCE_ENCODER`.
-pub fn default_dir() -> PathBuf {
-    crate::config::shipped("CYBERSTANCE_ENCODER", "models/all-minilm-l6-v2")
-}
 
 /// The encoder's `config.json`; unknown keys are errors, those only scripts read are ignored.
 #[derive(Debug, Deserialize)]
@@ -55,7 +51,7 @@ impl SentenceEncoder {
     fn config(dir: &Path) -> Result<EncoderConfig> {
         let bad = |problem: String| Error::Model {
             dir: dir.to_path_buf(),
-            problem: format!("{problem} (scripts/setup.sh builds the sentence encoder; --no-stances runs without it)"),
+            problem: format!("{problem} (the stance model is shipped in models/stance-minilm; --no-stances or --stance-signals lexical run without it)"),
         };
         let text = std::fs::read_to_string(dir.join("config.json"))
             .map_err(|e| bad(format!("cannot read config.json: {e}")))?;
