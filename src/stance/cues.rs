@@ -48,6 +48,13 @@ pub struct Cues {
     pub venue_preposition: HashSet<String>,
     pub determiner: HashSet<String>,
     pub statement_address: Phrases,
+    /// Lists, group anaphors, conveners (`attribution`).
+    pub list_intro: Phrases,
+    pub list_filler: HashSet<String>,
+    pub group_anaphor: Phrases,
+    pub convene_verb: HashSet<String>,
+    pub meeting_noun: HashSet<String>,
+    pub convening_document: Phrases,
 }
 
 /// Phrases of one or more words, matched on lower-case word sequences.
@@ -128,8 +135,11 @@ impl Cues {
                         "head_role" => &mut c.head_role,
                         "venue_preposition" => &mut c.venue_preposition,
                         "determiner" => &mut c.determiner,
+                        "list_filler" => &mut c.list_filler,
+                        "convene_verb" => &mut c.convene_verb,
+                        "meeting_noun" => &mut c.meeting_noun,
                         "anaphor" | "oppose" | "neutral" | "threat" | "framing" | "statement_cue"
-                        | "statement_address" => {
+                        | "statement_address" | "list_intro" | "group_anaphor" | "convening_document" => {
                             let phrases = match name {
                                 "anaphor" => &mut c.anaphor,
                                 "statement_cue" => &mut c.statement_cue,
@@ -137,6 +147,9 @@ impl Cues {
                                 "oppose" => &mut c.oppose,
                                 "threat" => &mut c.threat,
                                 "framing" => &mut c.framing,
+                                "list_intro" => &mut c.list_intro,
+                                "group_anaphor" => &mut c.group_anaphor,
+                                "convening_document" => &mut c.convening_document,
                                 _ => &mut c.neutral,
                             };
                             words.for_each(|w| phrases.add(w));

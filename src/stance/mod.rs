@@ -134,13 +134,22 @@ pub struct Rules {
 
 impl Stancer {
     /// Embeds the targets' descriptions once.
-    pub fn new(targets: Vec<Target>, cues: Cues, mut model: Option<(SentenceEncoder, Head)>, params: Params) -> Result<Self> {
+    pub fn new(
+        targets: Vec<Target>,
+        cues: Cues,
+        mut model: Option<(SentenceEncoder, Head)>,
+        params: Params,
+    ) -> Result<Self> {
         let mut target_vectors = Vec::new();
         if let Some((encoder, head)) = model.as_mut() {
             if encoder.width != head.width() {
                 return Err(Error::Model {
                     dir: model::default_dir(),
-                    problem: format!("the encoder gives {} values, the head reads {}", encoder.width, head.width()),
+                    problem: format!(
+                        "the encoder gives {} values, the head reads {}",
+                        encoder.width,
+                        head.width()
+                    ),
                 });
             }
             let texts: Vec<&str> = targets.iter().map(|t| t.description.as_str()).collect();
@@ -217,7 +226,10 @@ impl Rules {
 
     /// Per statement, per target: whether a keyword of the target occurs in the sentence.
     pub fn keywords(&self, text: &str, statements: &[Statement]) -> Vec<Vec<bool>> {
-        statements.iter().map(|s| self.keywords_in(&text[s.span.0..s.span.1])).collect()
+        statements
+            .iter()
+            .map(|s| self.keywords_in(&text[s.span.0..s.span.1]))
+            .collect()
     }
 
     /// Per target: whether a keyword of the target occurs in `sentence`.
@@ -275,7 +287,13 @@ impl Rules {
 
     /// The stances of one article, from its statements, their keyword hits ([`Rules::keywords`])
     /// and the model's verdicts (empty without a model).
-    fn article(&self, text: &str, statements: &[Statement], keywords: &[Vec<bool>], verdicts: &[Vec<Verdict>]) -> Vec<Found> {
+    fn article(
+        &self,
+        text: &str,
+        statements: &[Statement],
+        keywords: &[Vec<bool>],
+        verdicts: &[Vec<Verdict>],
+    ) -> Vec<Found> {
         // each statement's targets
         let mut decided: Vec<Vec<Take>> = Vec::with_capacity(statements.len());
         let mut out: Vec<Found> = Vec::new();
@@ -398,7 +416,9 @@ mod tests {
         );
         // below the threshold nothing is taken, keywords or not
         let low = vec![verdict(0.49, Polarity::Support); n];
-        assert!(rules.article(text, statements, &keywords, &[low.clone(), low]).is_empty());
+        assert!(rules
+            .article(text, statements, &keywords, &[low.clone(), low])
+            .is_empty());
     }
 
     #[test]
@@ -410,13 +430,28 @@ mod tests {
         let linked = linker.link(text, &[]);
         let statements = &rules.attribute(&[(&Text::new(text, &rules.cues.abbreviation), &linked)])[0];
         let keywords = rules.keywords(text, statements);
-        let mut a = vec![Verdict { score: 0.0, polarity: Polarity::Support }; n];
+        let mut a = vec![
+            Verdict {
+                score: 0.0,
+                polarity: Polarity::Support
+            };
+            n
+        ];
         let mut b = a.clone();
-        a[0] = Verdict { score: 0.6, polarity: Polarity::Support };
-        b[0] = Verdict { score: 0.8, polarity: Polarity::Oppose };
+        a[0] = Verdict {
+            score: 0.6,
+            polarity: Polarity::Support,
+        };
+        b[0] = Verdict {
+            score: 0.8,
+            polarity: Polarity::Oppose,
+        };
         let found = rules.article(text, statements, &keywords, &[a, b]);
         assert_eq!(found.len(), 1);
-        assert_eq!((found[0].polarity, found[0].evidence), (Polarity::Oppose, statements[1].span));
+        assert_eq!(
+            (found[0].polarity, found[0].evidence),
+            (Polarity::Oppose, statements[1].span)
+        );
     }
 
     fn s(actor: &str, target: &str, p: Polarity) -> (String, String, Polarity) {

@@ -113,7 +113,11 @@ impl Head {
             config,
         };
         let (hidden, input) = head.w1.dim();
-        if input % 3 != 1 || head.b1.len() != hidden || head.w2.dim() != (LABELS.len(), hidden) || head.b2.len() != LABELS.len() {
+        if input % 3 != 1
+            || head.b1.len() != hidden
+            || head.w2.dim() != (LABELS.len(), hidden)
+            || head.b2.len() != LABELS.len()
+        {
             return Err(bad("head.safetensors: the layers' shapes do not fit together".into()));
         }
         Ok(head)
@@ -155,7 +159,10 @@ impl Head {
         let polarity = [Polarity::Support, Polarity::Oppose, Polarity::Neutral]
             .into_iter()
             .zip(&e[1..])
-            .fold((Polarity::Support, f32::MIN), |best, (p, &x)| if x > best.1 { (p, x) } else { best })
+            .fold(
+                (Polarity::Support, f32::MIN),
+                |best, (p, &x)| if x > best.1 { (p, x) } else { best },
+            )
             .0;
         let (a, b) = self.config.calibration;
         Verdict {
@@ -199,7 +206,12 @@ mod tests {
     #[test]
     fn erf_and_gelu_match_reference_values() {
         // erf(0.5), erf(1), erf(2) to 7 digits; gelu(1) = 0.8413447 (torch)
-        for (x, want) in [(0.5, 0.520_499_9), (1.0, 0.842_700_8), (2.0, 0.995_322_3), (-1.0, -0.842_700_8)] {
+        for (x, want) in [
+            (0.5, 0.520_499_9),
+            (1.0, 0.842_700_8),
+            (2.0, 0.995_322_3),
+            (-1.0, -0.842_700_8),
+        ] {
             assert!((erf(x) - want).abs() < 2e-7, "erf({x}) = {}", erf(x));
         }
         assert!((gelu(1.0) - 0.841_344_7).abs() < 1e-6);

@@ -1,7 +1,9 @@
 //! Speakers across sentences: a quotation takes the speaker named after it, a sentence without a
 //! speaker of its own continues the last speaker of its paragraph (a paragraph that is all
 //! quotation, the last speaker before it), and in an opinion piece (the author says "we" or "I"
-//! outside quotations) with a masthead, the outlet speaks where no one else does.
+//! outside quotations) with a masthead, the outlet speaks where no one else does. A sentence whose
+//! subject is a plural anaphor ("These delegations ...") takes the speakers before it, and one that
+//! opens with a convener's document ("The concept note ...") speaks for its convener.
 //!
 //! Reads `models/stance/cues.tsv`: `first_person` and `roman_numeral` (the author's voice).
 
@@ -23,10 +25,30 @@ pub(super) const OPINION_FIRST_PERSON: usize = 2;
 pub(super) fn continued(text: &str, infos: &[Info], outlet: Option<usize>) -> Vec<Statement> {
     let mut out: Vec<Statement> = Vec::new();
     let mut last: Option<(Vec<usize>, usize)> = None; // speakers and paragraph of the last statement
+    let mut convener: Option<Vec<usize>> = None; // who convened the meeting or wrote its document
     for (i, info) in infos.iter().enumerate() {
         let (s, e) = info.span;
         let restates = info.anaphoric.then(|| out.len().checked_sub(1)).flatten();
         let mut speakers = info.speakers.clone();
+        if info.convening && !speakers.is_empty() {
+            convener = Some(speakers.clone());
+        }
+        // a plural anaphor as subject: the speakers of the statement before, in this paragraph or
+        // the one before
+        match &last {
+            // (a pronoun the linker resolved to one actor stands unless the speakers before are many)
+            Some((who, p))
+                if info.group
+                    && (info.subject.is_none() || who.len() > 1)
+                    && (*p == info.paragraph || (info.new_paragraph && *p + 1 == info.paragraph)) =>
+            {
+                speakers = who.clone();
+            }
+            _ => {}
+        }
+        if speakers.is_empty() && info.opens_document {
+            speakers = convener.clone().unwrap_or_default();
+        }
         if speakers.is_empty() {
             speakers = quotation_speakers(infos, i);
         }

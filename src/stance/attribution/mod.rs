@@ -40,7 +40,9 @@
 //! `voice` (the article's own voice); this one joins them over an article and reads
 //! `state_office` and `head_role` (who speaks for whom). The words the patterns
 //! look for are classes of `models/stance/cues.tsv` (`Attributor::cues`, loaded once per run):
-//! `speakers` and `continuation` name the ones they read; `sentence` reads none.
+//! `speakers` and `continuation` name the ones they read (lists: `list_intro`, `list_filler`;
+//! plural anaphors: `group_anaphor`; conveners: `convene_verb`, `meeting_noun`,
+//! `convening_document`); `sentence` reads none.
 
 mod continuation;
 mod sentence;
@@ -75,6 +77,12 @@ struct Info {
     new_paragraph: bool,
     speakers: Vec<usize>,
     anaphoric: bool,
+    /// Its subject is a plural anaphor ("These delegations ...", "They ..."): it takes the
+    /// speakers of the statement before it.
+    group: bool,
+    /// It names a convener or a convener's document; opens with that document.
+    convening: bool,
+    opens_document: bool,
     /// The speaker of a mention that opens the sentence.
     subject: Option<usize>,
     opens_quote: bool,
@@ -224,6 +232,9 @@ impl Attributor<'_> {
                 paragraph,
                 new_paragraph,
                 anaphoric: !speakers.is_empty() && self.anaphoric(&sentence),
+                group: self.group_subject(&sentence),
+                convening: self.convening(&sentence),
+                opens_document: self.opens_document(&sentence),
                 // another actor as the sentence's subject: no continuation
                 subject: here.first().filter(|m| sentence.at(m.start) == 0).map(|m| m.actor),
                 speakers,

@@ -2,6 +2,7 @@
 //! patterns of one sentence in `patterns`, speakers carried across sentences in `continuation`.
 
 mod continuation;
+mod lists;
 mod patterns;
 mod voice;
 
