@@ -27,8 +27,13 @@ impl<'t> Sentence<'t> {
         self.toks.partition_point(|t| t.seg_start < byte)
     }
 
+    /// The text between the end of token `a` and the start of token `b` ("" if either is past the
+    /// last token, or they overlap).
     pub(super) fn gap(&self, a: usize, b: usize) -> &'t str {
-        &self.text[self.toks[a].end..self.toks[b].seg_start]
+        match (self.toks.get(a), self.toks.get(b)) {
+            (Some(x), Some(y)) if x.end <= y.seg_start => &self.text[x.end..y.seg_start],
+            _ => "",
+        }
     }
 }
 

@@ -287,6 +287,9 @@ impl Attributor<'_> {
     /// Token `i` starts the sentence or follows a comma, colon, quote or "that", perhaps after
     /// capitalised titles ("Ambassador Aamir Khan").
     fn at_clause_start(&self, st: &Sentence, mut i: usize) -> bool {
+        if i >= st.toks.len() {
+            return false; // a mention after the last word (inside one, with odd spans) opens nothing
+        }
         while i > 0
             && st.gap(i - 1, i).trim().is_empty()
             && st.text[st.toks[i - 1].seg_start..].starts_with(char::is_uppercase)
