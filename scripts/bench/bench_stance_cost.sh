@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # What the stance model costs, end to end, side by side in one run on the corpora of
 # scripts/bench/bench_annotate.sh (CoNLL-2003 test documents as articles; the seeds x40):
-#   model      `annotate` as shipped (NER, actors, the stance model on every attributed sentence)
-#   lexical    `annotate --stance-signals lexical` (the keyword rules: no stance model)
+#   model      `annotate --stance-signals model` (NER, actors, the stance model on every attributed sentence)
+#   lexical    `annotate` as shipped (`--stance-signals lexical`: the keyword rules, no stance model)
 #   baseline   an earlier build, when BASELINE_BIN names it (with BASELINE_HOME, the checkout whose
 #              models/ it reads), e.g. the last commit before the stance model:
 #                git worktree add /tmp/base 6d4655c && (cd /tmp/base && cargo build --release)
@@ -25,16 +25,21 @@ run() { # run NAME CORPUS ENV-AND-COMMAND...
   local name=$1 corpus=$2
   shift 2
   rm -f "$out/$corpus.$name.jsonl"
-  /usr/bin/time -f '%e %M' -o "$out/time.txt" env "$@" annotate "$out/$corpus.jsonl" -o "$out/$corpus.$name.jsonl" --quiet \
+  local cmd=("$@")
+  # flags after the binary go after the subcommand: env [VAR=...] BIN annotate IN -o OUT --quiet FLAGS
+  local i=0
+  while [[ "${cmd[$i]}" == *=* ]]; do i=$((i + 1)); done
+  /usr/bin/time -f '%e %M' -o "$out/time.txt" env "${cmd[@]:0:$((i + 1))}" annotate "$out/$corpus.jsonl" \
+    -o "$out/$corpus.$name.jsonl" --quiet "${cmd[@]:$((i + 1))}" \
     2> "$out/stderr.txt" || { cat "$out/stderr.txt" >&2; exit 1; }
   read -r secs rss_kb < "$out/time.txt"
-  tokens=$(grep -o '[0-9]* tokens' "$out/stderr.txt" | cut -d' ' -f1)
+  tokens=$(grep -o '[0-9]* tokens in' "$out/stderr.txt" | head -1 | cut -d' ' -f1)
   printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$corpus" "$secs" "$tokens" "$rss_kb" >> "$results"
 }
 for round in $(seq "$rounds"); do
   for corpus in conll-test seeds-x40; do
-    run model "$corpus" ./target/release/cyberstance
-    run lexical "$corpus" ./target/release/cyberstance --stance-signals lexical
+    run model "$corpus" ./target/release/cyberstance --stance-signals model
+    run lexical "$corpus" ./target/release/cyberstance
     if [ -n "${BASELINE_BIN:-}" ]; then
       run baseline "$corpus" CYBERSTANCE_HOME="${BASELINE_HOME:?BASELINE_HOME: the baseline checkout}" "$BASELINE_BIN"
     fi

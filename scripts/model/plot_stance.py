@@ -33,26 +33,23 @@ def fold(name: str) -> str:
     return name[4:] if name.startswith("the ") else name
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("pred", type=Path)
-    ap.add_argument("--split", default="dev")
-    ap.add_argument("--out", type=Path, default=Path("models/stance-minilm"))
-    args = ap.parse_args()
+def scored_stances(pred_path: Path, split_name: str):
+    """(score, right) for every stance `annotate` wrote on the split's articles, and the number of
+    gold stances there."""
     split = {}
     for line in open(DOMAIN / "split.tsv", encoding="utf-8"):
         parts = line.rstrip("\n").split("\t")
         if len(parts) >= 2 and not line.startswith("#"):
             split[parts[0]] = parts[1]
     gold = {r["id"]: r for r in map(json.loads, open(DOMAIN / "gold.jsonl", encoding="utf-8"))
-            if split.get(r["id"]) == args.split}
-    pred = {r["id"]: r for r in map(json.loads, open(args.pred, encoding="utf-8")) if r["id"] in gold}
+            if split.get(r["id"]) == split_name}
+    pred = {r["id"]: r for r in map(json.loads, open(pred_path, encoding="utf-8")) if r["id"] in gold}
     truth = set()
     for i, g in gold.items():
         for s in g["stances"]:
             truth.add((i, s["actor_code"] or fold(s["actor"]), s["target"], s["stance"]))
     n_gold = sum(len(g["stances"]) for g in gold.values())
-    scored = []  # (score, right)
+    scored = []
     for i, r in pred.items():
         names = {a["id"]: a for a in r["actors"]}
         for s in r.get("stances") or []:
@@ -61,6 +58,16 @@ def main():
             scored.append((s["score"], (i, who, s["target"], s["stance"]) in truth))
     if not scored:
         raise SystemExit("no scored stances in the split: was the file annotated with the model?")
+    return scored, n_gold
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("pred", type=Path)
+    ap.add_argument("--split", default="dev")
+    ap.add_argument("--out", type=Path, default=Path("models/stance-minilm"))
+    args = ap.parse_args()
+    scored, n_gold = scored_stances(args.pred, args.split)
     rows = []
     for k in range(2, 100, 2):
         t = k / 100

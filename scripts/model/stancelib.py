@@ -35,7 +35,8 @@ def read_targets(path: Path) -> list[dict]:
     """The target vocabulary TSV (target, description, exemplars, keywords)."""
     with open(path, encoding="utf-8") as f:
         rows = list(csv.DictReader((l for l in f if not l.startswith("#")), delimiter="\t"))
-    return [{"key": r["target"], "description": r["description"]} for r in rows]
+    return [{"key": r["target"], "description": r["description"],
+             "exemplars": [e.strip() for e in (r.get("exemplars") or "").split("|") if e.strip()]} for r in rows]
 
 
 def read_split(domain: Path = DOMAIN) -> dict[str, str]:

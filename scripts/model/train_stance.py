@@ -11,8 +11,8 @@ head). Model and decision rule: scripts/model/stancelib.py. Recipe: all-MiniLM-L
 computed once and cached, which makes an epoch about 17 s on two cores instead of about 8 minutes
 end to end), AdamW (layers 5e-5, head 2e-3), 10% warm-up then linear decay, 12 epochs, batches of
 32 sentences of similar length, cross-entropy with the stance classes weighted 5 against none;
-the target descriptions go through the trained layers at every step, so the encoder learns to place
-descriptions too (what a user's own vocabulary relies on).
+the target descriptions go through the trained layers at every step (--target-variants 1 reads each
+target at random from its description or an exemplar instead: tried, no better).
 Selection: the epoch with the best dev article-level target F1 ((article, target) pairs, speakers
 aside: what the model decides, apart from attribution).
 Calibration: Platt scaling of P(stance) fitted on dev's output stances (correct triple or not);
@@ -22,8 +22,8 @@ the threshold is the one that maximises dev triple F1 end to end with the annota
 figures on them alone: how the model does on targets it never saw.
 
 Outputs in --out: model.safetensors (fp16 encoder, the names of the base encoder's file),
-head.safetensors (fp32), config.json, tokenizer.json, model.onnx, model.int8.onnx, metrics.json,
-dev_scores.jsonl (dev probabilities, for the plots of scripts/model/plot_stance.py).
+head.safetensors (fp32), config.json, tokenizer.json, model.onnx, model.int8.onnx, metrics.json
+(training history, dev figures, the calibration sweep).
 """
 from __future__ import annotations
 
@@ -137,6 +137,8 @@ def main():
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--leave-out", default="", help="comma-separated targets never trained on")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--target-variants", type=int, default=0,
+                    help="1: read each target in training from its description or an exemplar, at random (tried: no better, see the model card); 0: description only")
     ap.add_argument("--mil-weight", type=float, default=0.0,
                     help="weight of the article-level loss (noisy-or of the sentences against the article's gold targets)")
     ap.add_argument("--no-export", action="store_true")
@@ -176,6 +178,10 @@ def main():
     cached = {i: cache_lower(model, tok, [text(i, s) for s in records[i]["statements"]], args.max_len)
               for s in ("train", "dev") for i in ids[s]}
     d_cache = cache_lower(model, tok, descriptions, args.max_len)
+    # in training a target is read, at random, from its description or one of its exemplars, so that
+    # the head learns to match a sentence with what a target's text says, not to recognise 27 vectors
+    variants = [[d_cache[t]] + (cache_lower(model, tok, targets[t]["exemplars"], args.max_len)
+                                if args.target_variants and targets[t]["exemplars"] else []) for t in range(len(keys))]
     hits = {i: [keyword_hits(s, keys) for s in records[i]["statements"]] for i in cached}
     train = [(cached[i][k], hits[i][k][train_t], labels[i][k][train_t], n)
              for n, i in enumerate(ids["train"]) for k in range(len(records[i]["statements"]))]
@@ -192,7 +198,6 @@ def main():
     steps = args.epochs * math.ceil(len(train) / args.batch)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / (0.1 * steps)) * max(0.0, (steps - s) / steps))
     weight = torch.tensor([1.0] + [args.pos_weight] * 3)
-    d_train = pad([d_cache[t] for t in train_t])
 
     @torch.no_grad()
     def dev_probs():
@@ -214,7 +219,7 @@ def main():
         total = 0.0
         for chunk in batches(train, args.batch, rng, by_article=args.mil_weight > 0):
             u = model.upper(*pad([x for x, _, _, _ in chunk]))
-            v = model.upper(*d_train)
+            v = model.upper(*pad([rng.choice(variants[t]) for t in train_t]))
             k = torch.tensor(np.stack([kk for _, kk, _, _ in chunk]))
             logits = model.logits(u, v, k)
             y = torch.tensor(np.stack([yy for _, _, yy, _ in chunk]))
@@ -278,12 +283,6 @@ def main():
                "train_sentences": len(train), "seconds": round(time.time() - t0), "args": {k: str(v) for k, v in vars(args).items()}}
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "metrics.json").write_text(json.dumps(metrics, indent=1) + "\n")
-    with open(args.out / "dev_scores.jsonl", "w", encoding="utf-8") as f:
-        for i in ids["dev"]:
-            for k, s in enumerate(records[i]["statements"]):
-                f.write(json.dumps({"id": i, "start": s["start"], "end": s["end"], "speakers": s["speakers"],
-                                    "gold": [int(x) for x in labels[i][k]],
-                                    "p": [[round(float(x), 5) for x in row] for row in probs[i][k]]}) + "\n")
     if not args.no_export:
         from export_stance import export
 
