@@ -60,6 +60,12 @@ pub fn build_stancer(args: &StanceArgs, model: &ModelArgs, settings: &Settings, 
     let mut params = stance::Params::load(&settings.stance_config)?;
     params.signals = args.stance_signals;
     if args.stance_signals == stance::Signals::Lexical {
+        if args.stance_threshold.is_some() {
+            return Err(Error::Option {
+                option: "--stance-threshold".into(),
+                message: "it sets the stance model's threshold: add --stance-signals model".into(),
+            });
+        }
         return Ok(Some(Stancer::new(targets, cues, None, params)?));
     }
     let dir = settings.stance_model.clone();

@@ -165,9 +165,9 @@ pub struct StanceArgs {
     /// its model card).
     #[arg(long, value_name = "P", value_parser = parse_probability)]
     pub stance_threshold: Option<f32>,
-    /// What decides targets and polarity: the trained model, or the hand-written keyword and cue
-    /// rules (lexical; no model is loaded)
-    #[arg(long, value_enum, default_value_t = crate::stance::Signals::Model, value_name = "WHICH")]
+    /// What decides targets and polarity: the hand-written keyword and cue rules (lexical, the
+    /// default: no model is loaded), or the trained stance model (model)
+    #[arg(long, value_enum, default_value_t = crate::stance::Signals::Lexical, value_name = "WHICH")]
     pub stance_signals: crate::stance::Signals,
 }
 

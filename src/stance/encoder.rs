@@ -49,9 +49,11 @@ pub struct SentenceEncoder {
 
 impl SentenceEncoder {
     fn config(dir: &Path) -> Result<EncoderConfig> {
-        let bad = |problem: String| Error::Model {
+        let bad = |problem: String| {
+            Error::Model {
             dir: dir.to_path_buf(),
             problem: format!("{problem} (the stance model is shipped in models/stance-minilm; --no-stances or --stance-signals lexical run without it)"),
+        }
         };
         let text = std::fs::read_to_string(dir.join("config.json"))
             .map_err(|e| bad(format!("cannot read config.json: {e}")))?;

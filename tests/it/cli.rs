@@ -202,6 +202,73 @@ fn stances_use_the_users_targets_and_can_be_turned_off() {
 }
 
 #[test]
+fn the_stance_model_reads_a_vocabulary_of_ones_own_and_shows_its_statements() {
+    let dir = tempfile::tempdir().unwrap();
+    let targets = dir.path().join("targets.tsv");
+    // targets the model never saw, without keywords: only their descriptions reach it
+    std::fs::write(
+        &targets,
+        "target\tdescription\n\
+         cyber_treaty\tA new legally binding international treaty on state behaviour in cyberspace.\n\
+         space_debris\tRemoving debris from orbit and rules against creating it.\n",
+    )
+    .unwrap();
+    let text = "Chile said that a new legally binding treaty on state conduct in cyberspace is urgently needed. \
+                The weather in Geneva was mild.";
+    let line = jsonl_line("m", text);
+    let flags = [
+        "--stance-signals",
+        "model",
+        "--targets",
+        targets.to_str().unwrap(),
+        "--statements",
+    ];
+    let (recs, out) = annotate_jsonl(&line, &flags);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let r = &recs[0];
+    let stances = r.stances.as_ref().unwrap();
+    assert!(stances
+        .iter()
+        .all(|s| s.target == "cyber_treaty" || s.target == "space_debris"));
+    // Chile takes the treaty, with a probability as score (which of the two unseen targets ranks
+    // higher is a known weakness: the model card's failure classes)
+    let chile = stances
+        .iter()
+        .find(|s| s.actor == "CHL" && s.target == "cyber_treaty")
+        .expect("Chile's stance on the treaty");
+    assert_eq!(chile.stance, Polarity::Support);
+    let score = chile.score.expect("the model gives a score");
+    assert!((0.0..=1.0).contains(&score), "{score}");
+    assert!(
+        stances.iter().all(|s| s.actor == "CHL"),
+        "only Chile speaks: {stances:?}"
+    );
+    // every sentence is listed, with its speakers (the second continues Chile's paragraph)
+    let st = r.statements.as_ref().expect("--statements writes them");
+    assert_eq!(st.len(), 2);
+    assert_eq!(st[0].speakers, ["CHL"]);
+    let chars: Vec<char> = r.text.chars().collect();
+    let slice = |i: usize| chars[st[i].start..st[i].end].iter().collect::<String>();
+    assert!(
+        slice(0).starts_with("Chile said") && slice(0).ends_with("needed."),
+        "{}",
+        slice(0)
+    );
+    assert_eq!(slice(1), "The weather in Geneva was mild.");
+    assert_eq!(&r.text[st[1].start_byte..st[1].end_byte], slice(1));
+    // the threshold moves along the curve: at 1.0 nothing is certain enough
+    let mut strict = flags.to_vec();
+    strict.extend(["--stance-threshold", "1"]);
+    let (recs, out) = annotate_jsonl(&line, &strict);
+    assert!(out.status.success());
+    assert!(recs[0].stances.as_ref().unwrap().is_empty());
+    // the threshold belongs to the model: without it, it is a usage error
+    let (_, out) = annotate_jsonl(&line, &["--stance-threshold", "0.5"]);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--stance-signals model"));
+}
+
+#[test]
 fn offsets_survive_non_ascii_crlf_bom_and_emoji() {
     let texts = [
         "\u{feff}Ambassador Aamir Khan of Pakistan spoke in New York.",

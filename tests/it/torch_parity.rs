@@ -188,7 +188,7 @@ fn annotate_writes_the_same_jsonl_with_either_backend() {
     };
     let ner = ner_dir().join("model.fp32.onnx");
     let stance = stance_dir().join("model.onnx");
-    let torch = run("torch.jsonl", &["--backend", "torch"]);
+    let torch = run("torch.jsonl", &["--backend", "torch", "--stance-signals", "model"]);
     let onnx = run(
         "onnx.jsonl",
         &[
@@ -196,6 +196,8 @@ fn annotate_writes_the_same_jsonl_with_either_backend() {
             ner.to_str().unwrap(),
             "--stance-onnx",
             stance.to_str().unwrap(),
+            "--stance-signals",
+            "model",
         ],
     );
     assert_eq!(torch.len(), 5);
