@@ -355,12 +355,9 @@ mod tests {
     /// (actor id, target, polarity) of a text, keywords only (no encoder needed).
     fn stances(text: &str) -> Vec<(String, String, Polarity)> {
         let rules = rules(Signals::Lexical);
-        let linker = Linker::load(&gazetteer::default_dir()).unwrap();
-        let linked = linker.link(text, &[]);
-        let statements = rules.attribute(&[(&Text::new(text, &rules.cues.abbreviation), &linked)]);
-        let keywords = rules.keywords(text, &statements[0]);
+        let (linked, statements, keywords) = attributed(&rules, text);
         rules
-            .article(text, &statements[0], &keywords, &[])
+            .article(text, &statements, &keywords, &[])
             .into_iter()
             .map(|f| {
                 (
@@ -385,15 +382,24 @@ mod tests {
         }
     }
 
+    /// A text's actors, statements and keyword hits.
+    fn attributed(rules: &Rules, text: &str) -> (Linked, Vec<Statement>, Vec<Vec<bool>>) {
+        let linker = Linker::load(&gazetteer::default_dir()).unwrap();
+        let linked = linker.link(text, &[]);
+        let statements = rules
+            .attribute(&[(&Text::new(text, &rules.cues.abbreviation), &linked)])
+            .remove(0);
+        let keywords = rules.keywords(text, &statements);
+        (linked, statements, keywords)
+    }
+
     #[test]
     fn the_models_verdicts_decide_targets_and_polarity_above_the_threshold() {
         let rules = rules(Signals::Model);
         let n = rules.targets.len();
         let text = "Chile said attacks on critical infrastructure are unacceptable. Kenya said it disagreed.";
-        let linker = Linker::load(&gazetteer::default_dir()).unwrap();
-        let linked = linker.link(text, &[]);
-        let statements = &rules.attribute(&[(&Text::new(text, &rules.cues.abbreviation), &linked)])[0];
-        let keywords = rules.keywords(text, statements);
+        let (linked, statements, keywords) = attributed(&rules, text);
+        let statements = &statements;
         assert_eq!(statements.len(), 2);
         let verdict = |score: f32, polarity: Polarity| Verdict { score, polarity };
         let mut first = vec![verdict(0.1, Polarity::Support); n];
@@ -430,10 +436,8 @@ mod tests {
         let rules = rules(Signals::Model);
         let n = rules.targets.len();
         let text = "Chile said the treaty matters. Chile said the treaty matters greatly.";
-        let linker = Linker::load(&gazetteer::default_dir()).unwrap();
-        let linked = linker.link(text, &[]);
-        let statements = &rules.attribute(&[(&Text::new(text, &rules.cues.abbreviation), &linked)])[0];
-        let keywords = rules.keywords(text, statements);
+        let (_, statements, keywords) = attributed(&rules, text);
+        let statements = &statements;
         let mut a = vec![
             Verdict {
                 score: 0.0,
