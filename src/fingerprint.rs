@@ -52,27 +52,24 @@ pub fn of_annotate(args: &AnnotateArgs, settings: &Settings) -> Result<Run> {
             "stance_config",
             checksum(std::slice::from_ref(&settings.stance_config))?,
         ));
-    }
-    if s.no_stances {
-        // nothing more
-    } else if s.stance_signals == stance::Signals::Lexical {
-        parts.push(("stance_model", "lexical".into()));
-    } else {
-        let dir = settings.stance_model.clone();
-        let weights = match (m.backend, &s.stance_onnx) {
-            (BackendKind::Torch, _) => dir.join("model.safetensors"),
-            (BackendKind::Onnx, Some(f)) => f.clone(),
-            (BackendKind::Onnx, None) => stance::encoder::SentenceEncoder::onnx(&dir)?,
+        let model = match s.stance_signals {
+            stance::Signals::Lexical => "lexical".to_string(),
+            stance::Signals::Model => {
+                let dir = &settings.stance_model;
+                let weights = match (m.backend, &s.stance_onnx) {
+                    (BackendKind::Torch, _) => dir.join("model.safetensors"),
+                    (BackendKind::Onnx, Some(f)) => f.clone(),
+                    (BackendKind::Onnx, None) => stance::encoder::SentenceEncoder::onnx(dir)?,
+                };
+                checksum(&[
+                    weights,
+                    dir.join("config.json"),
+                    dir.join("tokenizer.json"),
+                    dir.join("head.safetensors"),
+                ])?
+            }
         };
-        parts.push((
-            "stance_model",
-            checksum(&[
-                weights,
-                dir.join("config.json"),
-                dir.join("tokenizer.json"),
-                dir.join("head.safetensors"),
-            ])?,
-        ));
+        parts.push(("stance_model", model));
     }
     parts.push((
         "gazetteer",

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from plot_stance import scored_stances  # noqa: E402
+from plot_stance import curve, scored_stances  # noqa: E402
 from train_stance import fit_platt  # noqa: E402
 
 
@@ -41,22 +41,13 @@ def main():
     a, b = a1 * a0, a1 * b0 + b1
     z = np.log(np.clip(s, 1e-6, 1 - 1e-6) / (1 - np.clip(s, 1e-6, 1 - 1e-6)))
     new = 1 / (1 + np.exp(-(a1 * z + b1)))
-    best = (0.0, 0.5)
-    for k in range(2, 99, 2):
-        t = k / 100
-        kept = new >= t
-        tp = float(y[kept].sum())
-        p = tp / kept.sum() if kept.any() else 0.0
-        r = tp / n_gold
-        f = 2 * p * r / (p + r) if p + r else 0.0
-        if f > best[0] + 1e-9:
-            best = (f, t)
+    best = max(curve(list(zip(new, y)), n_gold), key=lambda row: row[3])  # the first of equal F1
     config["stance"]["calibration"] = [round(a, 6), round(b, 6)]
-    config["stance"]["threshold"] = best[1]
+    config["stance"]["threshold"] = best[0]
     config_path.write_text(json.dumps(config, indent=2) + "\n")
     brier = float(np.mean((new - y) ** 2))
     print(f"{len(scored)} {args.split} stances: calibration ({a:.4f}, {b:.4f}), Brier {brier:.4f}; threshold "
-          f"{best[1]:.2f} (triple F1 {best[0]:.3f} on {args.split}) -> {config_path}")
+          f"{best[0]:.2f} (triple F1 {best[3]:.3f} on {args.split}) -> {config_path}")
 
 
 if __name__ == "__main__":

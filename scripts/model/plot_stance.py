@@ -61,13 +61,9 @@ def scored_stances(pred_path: Path, split_name: str):
     return scored, n_gold
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("pred", type=Path)
-    ap.add_argument("--split", default="dev")
-    ap.add_argument("--out", type=Path, default=Path("models/stance-minilm"))
-    args = ap.parse_args()
-    scored, n_gold = scored_stances(args.pred, args.split)
+def curve(scored, n_gold: int) -> list[tuple]:
+    """(threshold, precision, recall, F1, kept) for thresholds 0.02, 0.04, ... 0.98: the stances
+    whose score reaches the threshold, as a run at that threshold keeps them."""
     rows = []
     for k in range(2, 100, 2):
         t = k / 100
@@ -76,6 +72,17 @@ def main():
         p = tp / len(kept) if kept else 1.0
         rc = tp / n_gold
         rows.append((t, p, rc, 2 * p * rc / (p + rc) if p + rc else 0.0, len(kept)))
+    return rows
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("pred", type=Path)
+    ap.add_argument("--split", default="dev")
+    ap.add_argument("--out", type=Path, default=Path("models/stance-minilm"))
+    args = ap.parse_args()
+    scored, n_gold = scored_stances(args.pred, args.split)
+    rows = curve(scored, n_gold)
     args.out.mkdir(parents=True, exist_ok=True)
     with open(args.out / "curve.tsv", "w", encoding="utf-8") as f:
         f.write("threshold\tprecision\trecall\tf1\tpredicted\n")

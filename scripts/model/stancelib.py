@@ -174,18 +174,6 @@ def keyword_hits(statement: dict, keys: list[str]) -> np.ndarray:
 
 
 @torch.no_grad()
-def embed_all(model: StanceModel, tok, texts: list[str], max_len: int, batch: int = 64) -> torch.Tensor:
-    model.eval()
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    out = torch.zeros((len(texts), model.bert.config.hidden_size))
-    for k in range(0, len(order), batch):
-        idx = order[k : k + batch]
-        ids, mask = batch_ids(tok, [texts[i] for i in idx], max_len)
-        out[idx] = model.embed(ids, mask)
-    return out
-
-
-@torch.no_grad()
 def probabilities(model: StanceModel, u: torch.Tensor, v: torch.Tensor, k: np.ndarray) -> np.ndarray:
     """[B, T, 4] class probabilities."""
     return torch.softmax(model.logits(u, v, torch.tensor(k)), dim=-1).numpy()
