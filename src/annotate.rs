@@ -201,7 +201,8 @@ pub fn annotate(
                         if reading.statements {
                             let all = std::mem::take(&mut sentences[k]);
                             let rules = &stancer.as_deref().expect("stances come from a stancer").rules;
-                            record.statements = Some(statement_records(&record, &all, &found.statements, rules));
+                            record.statements = Some(statement_records(&record, &all, &found, rules));
+                            record.links = Some(link_records(&record, &found.links));
                         }
                     }
                     out.write(&record)?;
@@ -296,6 +297,7 @@ pub fn to_record(article: Article, linked: Linked, annotator: &Annotator) -> Rec
         actors,
         stances: None,
         statements: None,
+        links: None,
         model: annotator.model.clone(),
     }
 }
@@ -305,12 +307,16 @@ pub fn to_record(article: Article, linked: Linked, annotator: &Annotator) -> Rec
 fn statement_records(
     record: &Record,
     sentences: &[(usize, usize)],
-    statements: &[crate::stance::attribution::Statement],
+    found: &crate::stance::ArticleStances,
     rules: &crate::stance::Rules,
 ) -> Vec<StatementRecord> {
     let chars = CharOffsets::new(&record.text);
-    let speakers: HashMap<(usize, usize), &[usize]> =
-        statements.iter().map(|st| (st.span, st.speakers.as_slice())).collect();
+    let speakers: HashMap<(usize, usize), &[usize]> = found
+        .statements
+        .iter()
+        .map(|st| (st.span, st.speakers.as_slice()))
+        .collect();
+    let takes: HashMap<(usize, usize), &[(usize, f32)]> = found.takes.iter().map(|(s, v)| (*s, v.as_slice())).collect();
     sentences
         .iter()
         .map(|&(s, e)| StatementRecord {
@@ -328,6 +334,29 @@ fn statement_records(
                 .zip(&rules.targets)
                 .filter(|(hit, _)| *hit)
                 .map(|(_, t)| t.key.clone())
+                .collect(),
+            takes: takes.get(&(s, e)).map(|v| {
+                v.iter()
+                    .map(|&(t, p)| (rules.targets[t].key.clone(), round_score(p)))
+                    .collect()
+            }),
+        })
+        .collect()
+}
+
+/// The output form of the links the learned decision weighed (`record` has its actors, in the
+/// linker's order).
+fn link_records(record: &Record, links: &[crate::stance::links::Link]) -> Vec<crate::record::LinkRecord> {
+    links
+        .iter()
+        .map(|l| crate::record::LinkRecord {
+            actor: record.actors[l.actor].id.clone(),
+            sentence: l.sentence,
+            score: l.score.map(round_score),
+            features: crate::stance::links::FEATURES
+                .iter()
+                .zip(&l.features)
+                .map(|(name, &v)| (name.to_string(), round_score(v)))
                 .collect(),
         })
         .collect()

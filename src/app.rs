@@ -59,6 +59,17 @@ pub fn build_stancer(args: &StanceArgs, model: &ModelArgs, settings: &Settings, 
     let targets = stance::targets::load(&settings.targets)?;
     let mut params = stance::Params::load(&settings.stance_config)?;
     params.signals = args.stance_signals;
+    params.decision = args
+        .stance_decision
+        .unwrap_or(stance::Decision::default_for(args.stance_signals));
+    params.keep_links = args.statements;
+    let link_model = match params.decision {
+        stance::Decision::Links => Some(stance::links::LinkModel::load(
+            &settings.stance_links,
+            args.stance_signals,
+        )?),
+        stance::Decision::Sentences => None,
+    };
     if args.stance_signals == stance::Signals::Lexical {
         if args.stance_threshold.is_some() {
             return Err(Error::Option {
@@ -66,7 +77,7 @@ pub fn build_stancer(args: &StanceArgs, model: &ModelArgs, settings: &Settings, 
                 message: "it sets the stance model's threshold: add --stance-signals model".into(),
             });
         }
-        return Ok(Some(Stancer::new(targets, cues, None, params)?));
+        return Ok(Some(Stancer::new(targets, cues, None, params, link_model)?));
     }
     let dir = settings.stance_model.clone();
     let head = Head::load(&dir)?;
@@ -91,7 +102,13 @@ pub fn build_stancer(args: &StanceArgs, model: &ModelArgs, settings: &Settings, 
     }
     let (pool, batch_size) = model_pool(model, settings, &dir, &onnx, Network::Encoder, threads(model))?;
     let encoder = SentenceEncoder::new(&dir, pool, batch_size)?;
-    Ok(Some(Stancer::new(targets, cues, Some((encoder, head)), params)?))
+    Ok(Some(Stancer::new(
+        targets,
+        cues,
+        Some((encoder, head)),
+        params,
+        link_model,
+    )?))
 }
 
 /// The model's worker pool on the chosen backend, and the batch size to run it with.

@@ -169,6 +169,11 @@ pub struct StanceArgs {
     /// default: no model is loaded), or the trained stance model (model)
     #[arg(long, value_enum, default_value_t = crate::stance::Signals::Lexical, value_name = "WHICH")]
     pub stance_signals: crate::stance::Signals,
+    /// Who takes a sentence's targets: the speakers the attribution rules find in it (sentences;
+    /// the default with the lexical rules), or the actors a learned model of who speaks where finds
+    /// likely (links, models/stance/links.json; the default with --stance-signals model)
+    #[arg(long, value_enum, value_name = "WHICH")]
+    pub stance_decision: Option<crate::stance::Decision>,
 }
 
 #[derive(Debug, Args)]

@@ -63,7 +63,24 @@ pub struct Record {
     /// building training data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statements: Option<Vec<StatementRecord>>,
+    /// The links of actors to sentences the learned decision weighs, with their features and
+    /// probability (`annotate --statements`), for training it (`scripts/model/train_links.py`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<LinkRecord>>,
     pub model: ModelInfo,
+}
+
+/// One link of an actor to a sentence that the learned decision weighs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinkRecord {
+    /// The actor's id.
+    pub actor: String,
+    /// Index into the record's `statements` (every sentence).
+    pub sentence: usize,
+    /// The probability that the actor takes the sentence's positions (none without the link model).
+    pub score: Option<f64>,
+    /// The features' values, by name (`src/stance/pairs.rs`).
+    pub features: std::collections::BTreeMap<String, f64>,
 }
 
 /// One sentence: its span (characters and bytes), its speakers' actor ids (none when no actor is
@@ -76,6 +93,10 @@ pub struct StatementRecord {
     pub end_byte: usize,
     pub speakers: Vec<String>,
     pub keywords: Vec<String>,
+    /// The targets the sentence takes, each with its relevance (1 for the rules' keyword hits, the
+    /// stance model's calibrated score with `--stance-signals model`), before speakers are attached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub takes: Option<std::collections::BTreeMap<String, f64>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -32,6 +32,8 @@ pub struct Settings {
     pub stance_model: PathBuf,
     /// Stance decision settings (`$CYBERSTANCE_STANCE_CONFIG`).
     pub stance_config: PathBuf,
+    /// The link model's weights (`$CYBERSTANCE_STANCE_LINKS`).
+    pub stance_links: PathBuf,
     /// Cue words (`$CYBERSTANCE_CUES`).
     pub cues: PathBuf,
 }
@@ -56,6 +58,7 @@ impl Settings {
                 crate::stance::model::default_dir,
             ),
             stance_config: crate::stance::default_config(),
+            stance_links: crate::stance::links::default_file(),
             cues: crate::stance::cues::default_file(),
         }
     }

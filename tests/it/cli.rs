@@ -216,13 +216,34 @@ fn the_stance_model_reads_a_vocabulary_of_ones_own_and_shows_its_statements() {
     let text = "Chile said that a new legally binding treaty on state conduct in cyberspace is urgently needed. \
                 The weather in Geneva was mild.";
     let line = jsonl_line("m", text);
-    let flags = [
+    let model = [
         "--stance-signals",
         "model",
         "--targets",
         targets.to_str().unwrap(),
         "--statements",
     ];
+    // by default the learned links decide who takes a sentence's targets: every sentence gets the
+    // targets it takes from the vocabulary and its links, Chile's first sentence among them
+    let (recs, out) = annotate_jsonl(&line, &model);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let r = &recs[0];
+    let st = r.statements.as_ref().expect("--statements writes them");
+    assert!(st
+        .iter()
+        .flat_map(|s| s.takes.as_ref().expect("the takes are written").keys())
+        .all(|t| t == "cyber_treaty" || t == "space_debris"));
+    let links = r.links.as_ref().expect("--statements writes the links");
+    let chile = links
+        .iter()
+        .find(|l| l.actor == "CHL" && l.sentence == 0)
+        .expect("Chile's link");
+    assert!(chile.score.is_some_and(|p| (0.0..=1.0).contains(&p)), "{chile:?}");
+    assert_eq!(chile.features["named"], 1.0);
+    assert!(r.stances.as_ref().unwrap().iter().all(|s| s.actor == "CHL"));
+    // a pair's score multiplies the link's probability by the model's score, which is low on
+    // targets it never saw (the model card), so the rules' speakers keep more of such a vocabulary
+    let flags = [&model[..], &["--stance-decision", "sentences"]].concat();
     let (recs, out) = annotate_jsonl(&line, &flags);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let r = &recs[0];

@@ -101,7 +101,7 @@ struct Info {
 /// Japan": a `state_office` word in its name and a state named inside it, or named as one of the
 /// state's mentions) for that state; every
 /// other actor for itself (staff of a body, companies' executives, academics).
-fn speaker_of(t: &Text, linked: &Linked, cues: &Cues) -> Vec<usize> {
+pub(crate) fn speaker_of(t: &Text, linked: &Linked, cues: &Cues) -> Vec<usize> {
     let actors = &linked.actors;
     let index: HashMap<&str, usize> = actors.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
     let name_words = |a: usize| -> Vec<String> {
@@ -195,6 +195,14 @@ pub struct Attributor<'c> {
 }
 
 impl Attributor<'_> {
+    /// Per actor of an article, the actor that speaks for it ([`speaker_of`]); and the article's
+    /// own first-person voice, if any.
+    pub fn speakers_and_voice(&self, t: &Text, linked: &Linked) -> (Vec<usize>, Option<usize>) {
+        let speaker = speaker_of(t, linked, self.cues);
+        let voice = self.voice(t, linked, &speaker);
+        (speaker, voice)
+    }
+
     /// The statements of an article: every sentence of its text layer that has a speaker.
     pub fn statements(&self, t: &Text, linked: &Linked) -> Vec<Statement> {
         let text = t.text;
