@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # What the stance model costs, end to end, side by side in one run on the corpora of
 # scripts/bench/bench_annotate.sh (CoNLL-2003 test documents as articles; the seeds x40):
-#   model      `annotate --stance-signals model` (NER, actors, the stance model on every attributed sentence)
-#   lexical    `annotate` as shipped (`--stance-signals lexical`: the keyword rules, no stance model)
+#   model            `annotate --stance-signals model` (NER, actors, the stance model on every
+#                    sentence, the learned links deciding who takes what)
+#   model-sentences  the same with `--stance-decision sentences` (the model on attributed sentences only)
+#   lexical          `annotate` as shipped (`--stance-signals lexical`: the keyword rules, no stance model)
+#   lexical-links    the same with `--stance-decision links`
 #   baseline   an earlier build, when BASELINE_BIN names it (with BASELINE_HOME, the checkout whose
 #              models/ it reads), e.g. the last commit before the stance model:
 #                git worktree add /tmp/base 6d4655c && (cd /tmp/base && cargo build --release)
@@ -39,7 +42,9 @@ run() { # run NAME CORPUS ENV-AND-COMMAND...
 for round in $(seq "$rounds"); do
   for corpus in conll-test seeds-x40; do
     run model "$corpus" ./target/release/cyberstance --stance-signals model
+    run model-sentences "$corpus" ./target/release/cyberstance --stance-signals model --stance-decision sentences
     run lexical "$corpus" ./target/release/cyberstance
+    run lexical-links "$corpus" ./target/release/cyberstance --stance-decision links
     if [ -n "${BASELINE_BIN:-}" ]; then
       run baseline "$corpus" CYBERSTANCE_HOME="${BASELINE_HOME:?BASELINE_HOME: the baseline checkout}" "$BASELINE_BIN"
     fi
