@@ -42,7 +42,12 @@ pub const FEATURES: &[&str] = &[
     "named_count",
     "position",
     "verb_after",
+    "before_verb",
     "preposition_before",
+    "of_before",
+    "mentions_here",
+    "reported",
+    "first_person",
     "named_before",
     "named_before_2",
     "spoke_before",
@@ -243,9 +248,16 @@ pub fn links(a: &Article) -> Vec<Link> {
         let mut distinct: Vec<usize> = here[k].iter().map(|m| m.2).collect();
         distinct.sort_unstable();
         distinct.dedup();
+        let words = t.words_in((s, e));
+        // the first reporting verb of the sentence, and whether it speaks in the first person
+        let verb = words
+            .iter()
+            .find(|w| a.cues.report_verb.contains(&w.lower))
+            .map(|w| w.start);
+        let first_person = words.iter().any(|w| a.cues.first_person.contains(&w.lower));
         for x in candidates {
             let first = here[k].iter().find(|m| m.2 == x);
-            let (verb_after, preposition_before, position) = match first {
+            let (verb_after, preposition_before, of_before, position) = match first {
                 Some(&(ms, me, _)) => {
                     let after = t.words_in((me, e));
                     let verb = after
@@ -254,15 +266,14 @@ pub fn links(a: &Article) -> Vec<Link> {
                         .take(VERB_WINDOW)
                         .any(|w| a.cues.report_verb.contains(&w.lower));
                     let before = t.words_in((s, ms));
-                    let prep = before
-                        .iter()
-                        .rev()
-                        .find(|w| w.lower.chars().any(char::is_alphanumeric))
-                        .is_some_and(|w| a.cues.preposition.contains(&w.lower));
-                    (verb, prep, (ms - s) as f32 / (e - s).max(1) as f32)
+                    let last = before.iter().rev().find(|w| w.lower.chars().any(char::is_alphanumeric));
+                    let prep = last.is_some_and(|w| a.cues.preposition.contains(&w.lower));
+                    let of = last.is_some_and(|w| a.cues.role_preposition.contains(&w.lower));
+                    (verb, prep, of, (ms - s) as f32 / (e - s).max(1) as f32)
                 }
-                None => (false, false, 1.0),
+                None => (false, false, false, 1.0),
             };
+            let mentions_here = here[k].iter().filter(|m| m.2 == x).count();
             let features = vec![
                 bit(a.speakers[k].contains(&x)),
                 bit(first.is_some()),
@@ -270,7 +281,12 @@ pub fn links(a: &Article) -> Vec<Link> {
                 (distinct.len() as f32).ln_1p(),
                 position,
                 bit(verb_after),
+                bit(first.is_some_and(|m| verb.is_some_and(|v| m.1 <= v))),
                 bit(preposition_before),
+                bit(of_before),
+                (mentions_here as f32).ln_1p(),
+                bit(verb.is_some()),
+                bit(first_person),
                 bit(k >= 1 && named_in(x, k - 1)),
                 bit(k >= 2 && named_in(x, k - 2)),
                 bit(k >= 1 && a.speakers[k - 1].contains(&x)),
@@ -447,6 +463,28 @@ mod tests {
         );
         assert!(feature(kenya, "position") < feature(brazil, "position"));
         assert_eq!(feature(kenya, "kind_state"), 1.0);
+        // both named before the sentence's reporting verb, in the third person
+        for l in [kenya, brazil] {
+            assert_eq!(
+                ["before_verb", "reported", "first_person", "of_before"].map(|f| feature(l, f)),
+                [1.0, 1.0, 0.0, 0.0]
+            );
+        }
+        // a first-person sentence with no reporting verb, naming Chile twice, after "of"
+        let (linked, links) = links_of("We thank the representative of Chile, and Chile alone.");
+        let chile = find(&linked, &links, "CHL", 0).unwrap();
+        assert_eq!(
+            [
+                "of_before",
+                "preposition_before",
+                "first_person",
+                "reported",
+                "before_verb",
+                "mentions_here"
+            ]
+            .map(|f| feature(chile, f)),
+            [1.0, 1.0, 1.0, 0.0, 0.0, 3f32.ln()]
+        );
     }
 
     fn link(actor: usize, sentence: usize, score: f32) -> Link {
