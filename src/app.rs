@@ -59,9 +59,7 @@ pub fn build_stancer(args: &StanceArgs, model: &ModelArgs, settings: &Settings, 
     let targets = stance::targets::load(&settings.targets)?;
     let mut params = stance::Params::load(&settings.stance_config)?;
     params.signals = args.stance_signals;
-    params.decision = args
-        .stance_decision
-        .unwrap_or(stance::Decision::default_for(args.stance_signals));
+    params.decision = args.decision();
     params.keep_links = args.statements;
     let link_model = match params.decision {
         stance::Decision::Links => Some(stance::links::LinkModel::load(

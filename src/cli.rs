@@ -176,6 +176,14 @@ pub struct StanceArgs {
     pub stance_decision: Option<crate::stance::Decision>,
 }
 
+impl StanceArgs {
+    /// The stance decision in use: the one asked for, else the one that goes with the signals.
+    pub fn decision(&self) -> crate::stance::Decision {
+        self.stance_decision
+            .unwrap_or(crate::stance::Decision::default_for(self.stance_signals))
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct EvalArgs {
     /// Hand labels: JSONL, one article per line ({"id", "entities", "actors", "stances"}; see

@@ -70,6 +70,9 @@ pub fn of_annotate(args: &AnnotateArgs, settings: &Settings) -> Result<Run> {
             }
         };
         parts.push(("stance_model", model));
+        if s.decision() == stance::Decision::Links {
+            parts.push(("stance_links", checksum(std::slice::from_ref(&settings.stance_links))?));
+        }
     }
     parts.push((
         "gazetteer",
@@ -83,7 +86,7 @@ pub fn of_annotate(args: &AnnotateArgs, settings: &Settings) -> Result<Run> {
     parts.push((
         "options",
         format!(
-            "schema={SCHEMA_VERSION} backend={:?} device={:?} windows={:?} stride={} max_article_bytes={} stances={} statements={} signals={:?} stance_threshold={}",
+            "schema={SCHEMA_VERSION} backend={:?} device={:?} windows={:?} stride={} max_article_bytes={} stances={} statements={} signals={:?} decision={:?} stance_threshold={}",
             m.backend,
             m.device,
             m.windows,
@@ -92,6 +95,7 @@ pub fn of_annotate(args: &AnnotateArgs, settings: &Settings) -> Result<Run> {
             !s.no_stances,
             s.statements,
             s.stance_signals,
+            s.decision(),
             given(s.stance_threshold)
         ),
     ));

@@ -134,6 +134,19 @@ fn resuming_a_finished_run_changes_nothing_and_a_foreign_file_is_refused() {
     assert_eq!(std::fs::read(&out).unwrap(), want);
     let stderr = String::from_utf8_lossy(&again.stderr);
     assert!(stderr.contains("annotated 0 ok, 0 failed, "), "{stderr}");
+    // another stance decision (and its weights) makes other records: not mixed in
+    let other = annotate(&input, &out, true)
+        .args(["--stance-decision", "links"])
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    assert_eq!(other.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&other.stderr);
+    assert!(
+        said.contains("made with other settings: stance_links differs"),
+        "{said}"
+    );
+    assert_eq!(std::fs::read(&out).unwrap(), want);
 
     let foreign = dir.path().join("notes.jsonl");
     std::fs::write(&foreign, "{\"schema_version\": 3, \"id\": \"x\"}\nnot a record\n").unwrap();
