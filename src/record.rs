@@ -79,7 +79,7 @@ pub struct LinkRecord {
     pub sentence: usize,
     /// The probability that the actor takes the sentence's positions (none without the link model).
     pub score: Option<f64>,
-    /// The features' values, by name (`src/stance/pairs.rs`).
+    /// The features' values, by name (`src/stance/links.rs`).
     pub features: std::collections::BTreeMap<String, f64>,
 }
 

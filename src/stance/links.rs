@@ -28,6 +28,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use super::attribution::Attributed;
 use super::cues::Cues;
 use super::Signals;
 use crate::actors::{Kind, Linked};
@@ -188,12 +189,8 @@ impl LinkModel {
 pub struct Article<'a> {
     pub text: &'a Text<'a>,
     pub linked: &'a Linked,
-    /// Per sentence of `text`: its speakers (indices into the actors).
-    pub speakers: &'a [Vec<usize>],
-    /// Per actor: the actor that speaks for it ([`super::attribution::speaker_of`]).
-    pub speaker_of: &'a [usize],
-    /// The article's own first-person voice (the outlet, or a statement's speaker), if any.
-    pub voice: Option<usize>,
+    /// The rules' statements, who speaks for each actor and the article's own voice.
+    pub attributed: &'a Attributed,
     pub cues: &'a Cues,
 }
 
@@ -203,6 +200,14 @@ pub fn links(a: &Article) -> Vec<Link> {
     let sentences = &t.sentences;
     let n = sentences.len();
     let actors = &a.linked.actors;
+    let speaker_of = &a.attributed.speaker_of;
+    // per sentence: the rules' speakers
+    let mut speakers: Vec<&[usize]> = vec![&[]; n];
+    for st in &a.attributed.statements {
+        if let Ok(k) = sentences.binary_search(&st.span) {
+            speakers[k] = &st.speakers;
+        }
+    }
     let sentence_of = |pos: usize| -> Option<usize> {
         let k = sentences.partition_point(|&(s, _)| s <= pos).checked_sub(1)?;
         (pos < sentences[k].1).then_some(k)
@@ -212,7 +217,7 @@ pub fn links(a: &Article) -> Vec<Link> {
     for (x, actor) in actors.iter().enumerate() {
         for &(s, e) in &actor.mentions {
             if let Some(k) = sentence_of(s) {
-                here[k].push((s, e, a.speaker_of[x]));
+                here[k].push((s, e, speaker_of[x]));
             }
         }
     }
@@ -222,8 +227,8 @@ pub fn links(a: &Article) -> Vec<Link> {
     let named_in = |x: usize, k: usize| here[k].iter().any(|m| m.2 == x);
     let mut spoken = vec![0usize; actors.len()];
     let mut named = vec![0usize; actors.len()];
-    for (speakers, mentions) in a.speakers.iter().zip(&here) {
-        for &x in speakers {
+    for (said, mentions) in speakers.iter().zip(&here) {
+        for &x in *said {
             spoken[x] += 1;
         }
         let mut xs: Vec<usize> = mentions.iter().map(|m| m.2).collect();
@@ -240,8 +245,8 @@ pub fn links(a: &Article) -> Vec<Link> {
     for k in 0..n {
         let (s, e) = sentences[k];
         let mut candidates: Vec<usize> = (k.saturating_sub(BACK)..=k)
-            .flat_map(|j| here[j].iter().map(|m| m.2).chain(a.speakers[j].iter().copied()))
-            .filter(|&x| a.speaker_of[x] == x)
+            .flat_map(|j| here[j].iter().map(|m| m.2).chain(speakers[j].iter().copied()))
+            .filter(|&x| speaker_of[x] == x)
             .collect();
         candidates.sort_unstable();
         candidates.dedup();
@@ -275,7 +280,7 @@ pub fn links(a: &Article) -> Vec<Link> {
             };
             let mentions_here = here[k].iter().filter(|m| m.2 == x).count();
             let features = vec![
-                bit(a.speakers[k].contains(&x)),
+                bit(speakers[k].contains(&x)),
                 bit(first.is_some()),
                 bit(here[k].first().is_some_and(|m| m.2 == x)),
                 (distinct.len() as f32).ln_1p(),
@@ -289,12 +294,12 @@ pub fn links(a: &Article) -> Vec<Link> {
                 bit(first_person),
                 bit(k >= 1 && named_in(x, k - 1)),
                 bit(k >= 2 && named_in(x, k - 2)),
-                bit(k >= 1 && a.speakers[k - 1].contains(&x)),
+                bit(k >= 1 && speakers[k - 1].contains(&x)),
                 share(spoken[x]),
                 share(named[x]),
                 (n_speakers as f32).ln_1p(),
                 bit(n_speakers == 1 && spoken[x] > 0),
-                bit(a.voice == Some(x)),
+                bit(a.attributed.voice == Some(x)),
                 bit(actors[x].kind == Kind::State),
                 bit(actors[x].kind == Kind::Igo),
                 bit(actors[x].kind == Kind::Org),
@@ -373,24 +378,10 @@ mod tests {
         let linked = linker.link(text, &[]);
         let t = Text::new(text, &cues.abbreviation);
         let attributor = Attributor { cues: &cues };
-        let statements = attributor.statements(&t, &linked);
-        let speakers: Vec<Vec<usize>> = t
-            .sentences
-            .iter()
-            .map(|&span| {
-                statements
-                    .iter()
-                    .find(|s| s.span == span)
-                    .map_or_else(Vec::new, |s| s.speakers.clone())
-            })
-            .collect();
-        let (speaker_of, voice) = attributor.speakers_and_voice(&t, &linked);
         let links = links(&Article {
             text: &t,
             linked: &linked,
-            speakers: &speakers,
-            speaker_of: &speaker_of,
-            voice,
+            attributed: &attributor.attributed(&t, &linked),
             cues: &cues,
         });
         (linked, links)

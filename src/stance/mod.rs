@@ -45,7 +45,7 @@ use serde::Deserialize;
 
 use crate::actors::Linked;
 use crate::error::{Error, Result};
-use attribution::{Attributor, Statement};
+use attribution::{Attributed, Attributor, Statement};
 use cues::Cues;
 use encoder::SentenceEncoder;
 use links::{Link, LinkModel};
@@ -223,15 +223,15 @@ impl Stancer {
 
     /// The stances (and statements) of each article of a chunk, in order.
     pub fn run(&mut self, docs: &[(&Text, &Linked)]) -> Result<Vec<ArticleStances>> {
-        let statements = self.rules.attribute(docs);
+        let attributed = self.rules.attribute(docs);
         // the sentences read: every sentence when the links are weighed, else the statements
         let whole = self.rules.link_model.is_some() || self.rules.params.keep_links;
         let spans: Vec<Vec<(usize, usize)>> = docs
             .iter()
-            .zip(&statements)
-            .map(|((t, _), st)| match whole {
+            .zip(&attributed)
+            .map(|((t, _), a)| match whole {
                 true => t.sentences.clone(),
-                false => st.iter().map(|s| s.span).collect(),
+                false => a.statements.iter().map(|s| s.span).collect(),
             })
             .collect();
         let keywords: Vec<Vec<Vec<bool>>> = docs
@@ -263,24 +263,24 @@ impl Stancer {
         let rules = &self.rules;
         Ok(docs
             .par_iter()
-            .zip(statements)
+            .zip(attributed)
             .zip(&spans)
             .zip(&keywords)
             .zip(&verdicts)
-            .map(|(((((t, linked), statements), spans), kw), verdicts)| {
+            .map(|(((((t, linked), attributed), spans), kw), verdicts)| {
                 let read = Read {
                     spans,
                     keywords: kw,
                     verdicts,
                 };
-                let (found, decided) = rules.article_and_takes(t.text, &statements, &read);
+                let (found, decided) = rules.article_and_takes(t.text, &attributed.statements, &read);
                 let (found, links, takes) = match whole {
-                    true => rules.decide(t, linked, &statements, found, &decided, &read),
+                    true => rules.decide(t, linked, &attributed, found, &decided, &read),
                     false => (found, Vec::new(), Vec::new()),
                 };
                 ArticleStances {
                     found,
-                    statements,
+                    statements: attributed.statements,
                     links,
                     takes,
                 }
@@ -307,10 +307,10 @@ impl Read<'_> {
 
 impl Rules {
     /// The statements of each article (sentences with their speakers).
-    pub fn attribute(&self, docs: &[(&Text, &Linked)]) -> Vec<Vec<Statement>> {
+    pub fn attribute(&self, docs: &[(&Text, &Linked)]) -> Vec<Attributed> {
         let attributor = Attributor { cues: &self.cues };
         docs.par_iter()
-            .map(|(t, linked)| attributor.statements(t, linked))
+            .map(|(t, linked)| attributor.attributed(t, linked))
             .collect()
     }
 
@@ -322,33 +322,24 @@ impl Rules {
         &self,
         t: &Text,
         linked: &Linked,
-        statements: &[Statement],
+        attributed: &Attributed,
         found: Vec<Found>,
         decided: &[Vec<Take>],
         read: &Read,
     ) -> (Vec<Found>, Vec<Link>, links::Takes) {
         let sentences = &t.sentences;
         debug_assert_eq!(read.spans, sentences.as_slice());
-        let by_span: HashMap<(usize, usize), &[usize]> =
-            statements.iter().map(|st| (st.span, st.speakers.as_slice())).collect();
-        let speakers: Vec<Vec<usize>> = sentences
-            .iter()
-            .map(|span| by_span.get(span).map_or_else(Vec::new, |v| v.to_vec()))
-            .collect();
-        let (speaker_of, voice) = Attributor { cues: &self.cues }.speakers_and_voice(t, linked);
         let article = links::Article {
             text: t,
             linked,
-            speakers: &speakers,
-            speaker_of: &speaker_of,
-            voice,
+            attributed,
             cues: &self.cues,
         };
         let mut weighed = links::links(&article);
         // each sentence's targets, as the sentence stage takes them: a statement's as decided there
         // (a restatement takes those it restates), any other sentence's from its own reading
         let of_statement: HashMap<(usize, usize), &Vec<Take>> =
-            statements.iter().map(|st| st.span).zip(decided).collect();
+            attributed.statements.iter().map(|st| st.span).zip(decided).collect();
         let takes: Vec<Vec<Take>> = (0..sentences.len())
             .map(|k| match of_statement.get(&sentences[k]) {
                 Some(&decided) => decided.clone(),
@@ -559,7 +550,8 @@ mod tests {
         let linked = linker.link(text, &[]);
         let statements = rules
             .attribute(&[(&Text::new(text, &rules.cues.abbreviation), &linked)])
-            .remove(0);
+            .remove(0)
+            .statements;
         let spans: Vec<(usize, usize)> = statements.iter().map(|s| s.span).collect();
         let keywords = rules.keywords(text, &spans);
         (linked, statements, keywords)

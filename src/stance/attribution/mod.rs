@@ -190,21 +190,29 @@ fn speaker_mentions(linked: &Linked, speaker: &[usize]) -> Vec<MentionAt> {
     out
 }
 
+/// What attribution finds in an article.
+#[derive(Debug, Clone, Default)]
+pub struct Attributed {
+    /// Every sentence that has a speaker.
+    pub statements: Vec<Statement>,
+    /// Per actor: the actor that speaks for it ([`speaker_of`]).
+    pub speaker_of: Vec<usize>,
+    /// The article's own first-person voice (a statement's speaker, an outlet), if any.
+    pub voice: Option<usize>,
+}
+
 pub struct Attributor<'c> {
     pub cues: &'c Cues,
 }
 
 impl Attributor<'_> {
-    /// Per actor of an article, the actor that speaks for it ([`speaker_of`]); and the article's
-    /// own first-person voice, if any.
-    pub fn speakers_and_voice(&self, t: &Text, linked: &Linked) -> (Vec<usize>, Option<usize>) {
-        let speaker = speaker_of(t, linked, self.cues);
-        let voice = self.voice(t, linked, &speaker);
-        (speaker, voice)
-    }
-
     /// The statements of an article: every sentence of its text layer that has a speaker.
     pub fn statements(&self, t: &Text, linked: &Linked) -> Vec<Statement> {
+        self.attributed(t, linked).statements
+    }
+
+    /// The statements of an article, with who speaks for each actor and the article's own voice.
+    pub fn attributed(&self, t: &Text, linked: &Linked) -> Attributed {
         let text = t.text;
         let speaker = speaker_of(t, linked, self.cues);
         let mentions = speaker_mentions(linked, &speaker);
@@ -212,7 +220,11 @@ impl Attributor<'_> {
         // first what each sentence says of itself
         let infos = self.infos(t, &mentions);
         // then continuation, quotations whose speaker comes after them, and the author's voice
-        continued(text, &infos, outlet)
+        Attributed {
+            statements: continued(text, &infos, outlet),
+            speaker_of: speaker,
+            voice: outlet,
+        }
     }
 
     /// What each sentence (not a heading) says of itself.
