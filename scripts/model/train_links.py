@@ -1,4 +1,4 @@
-"""Trains the learned stance decision (`src/stance/pairs.rs`, `models/stance/links.json`).
+"""Trains the learned stance decision (`src/stance/links.rs`, `models/stance/links.json`).
 
 The annotator links every sentence to the actors that could be speaking in it and writes each
 link's features (`annotate --statements`, field `links`). Training reads the train split's
